@@ -1,0 +1,1 @@
+"""Custom Rasa components and stores used by config.yml and endpoints.yml."""

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Starts the action server (5055) and the Rasa server (5005, socket.io + REST, HTTP API
+# behind a token) and stops both on Ctrl-C or when either exits.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+.venv/bin/rasa run actions --port "$ACTION_SERVER_PORT" &
+pids+=($!)
+.venv/bin/rasa run --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+  --interface "$RASA_HOST" --port "$RASA_PORT" --cors "*" \
+  --model models/assistant.tar.gz --credentials credentials.yml --endpoints endpoints.yml &
+pids+=($!)
+
+cat <<MSG
+
+Starting the assistant (about 20 s until the model is loaded):
+  REST     curl -s -XPOST http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"u1","message":"你好"}'
+  socket   http://$RASA_HOST:$RASA_PORT/socket.io
+  API      token in RASA_AUTH_TOKEN (default: var/rasa_auth_token)
+Press Ctrl-C to stop.
+
+MSG
+wait -n "${pids[@]}"

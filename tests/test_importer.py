@@ -1,0 +1,34 @@
+import warnings
+
+from rasa.shared.importers.importer import TrainingDataImporter
+
+from addons.importer import RetrievalIntentsImporter
+
+
+def load(project_root):
+    return TrainingDataImporter.load_from_config(
+        str(project_root / "config.yml"),
+        str(project_root / "domain.yml"),
+        [str(project_root / "data")],
+    )
+
+
+def test_merged_domain_has_retrieval_intents_without_warnings(project_root):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        domain = load(project_root).get_domain()
+        stories = load(project_root).get_stories()
+    assert {"faq", "chitchat"} <= set(domain.retrieval_intents)
+    assert "utter_faq/shipping_fee" in domain.responses
+    assert stories.story_steps
+
+
+def test_domain_handed_to_the_merge_leaves_retrieval_intents_out(project_root):
+    importer = RetrievalIntentsImporter(
+        str(project_root / "config.yml"),
+        str(project_root / "domain.yml"),
+        [str(project_root / "data")],
+    )
+    intents = set(importer.get_domain().intents)
+    assert "faq" not in intents and "chitchat" not in intents
+    assert "request_refund" in intents

@@ -1,0 +1,93 @@
+"""End to end: the real Rasa server and action server over HTTP, as a client."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+
+from tests.stack import Stack
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# Not a question any intent covers: the NLU must be unsure and fall back.
+GIBBERISH = "蓝色的大象在月亮上跳舞"
+
+
+def texts(messages):
+    return " ".join(m.get("text", "") for m in messages)
+
+
+def action_names(tracker):
+    return [e.get("name") for e in tracker["events"] if e["event"] == "action"]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, trained_model):
+    stack = Stack(tmp_path_factory.mktemp("stack"), trained_model)
+    try:
+        stack.start_actions()
+        stack.start_rasa()
+        yield stack
+    finally:
+        stack.stop()
+
+
+def test_greeting_is_chinese_and_mentions_the_human_agent(stack):
+    messages = stack.say("greeter", "你好")
+    assert CJK.search(texts(messages))
+    assert "转人工" in texts(messages)
+    buttons = [b["payload"] for m in messages for b in m.get("buttons", [])]
+    assert "/request_human" in buttons
+
+
+def test_colloquial_refund_is_understood(stack):
+    parsed = stack.parse("我要退钱")
+    assert parsed["intent"]["name"] == "request_refund"
+    values = {(e["entity"], e["value"]) for e in parsed["entities"]}
+    assert ("aftersale_type", "退款") in values
+
+
+def test_order_number_is_extracted_once(stack):
+    parsed = stack.parse("订单号 2024112100123 到哪了")
+    orders = [e for e in parsed["entities"] if e["entity"] == "order_no"]
+    assert [e["value"] for e in orders] == ["2024112100123"]
+
+
+def test_http_api_needs_the_token(stack):
+    response = requests.get(f"{stack.url}/conversations/greeter/tracker", timeout=30)
+    assert response.status_code == 401
+
+
+def test_two_stage_fallback_runs_through_the_action_server(stack):
+    first = stack.say("lost", GIBBERISH)
+    assert first and CJK.search(texts(first))
+    assert "action_suggest_intent" in action_names(stack.tracker("lost"))
+    rephrase = stack.say("lost", "/deny")
+    assert "换个说法" in texts(rephrase)
+    give_up = stack.say("lost", GIBBERISH)
+    assert "人工" in texts(give_up)
+    buttons = [b["payload"] for m in give_up for b in m.get("buttons", [])]
+    assert "/request_human" in buttons
+
+
+@pytest.mark.parametrize("message", ["   ", "退" * 5000, "<script>alert(1)</script>"])
+def test_odd_input_gets_an_answer_and_the_server_stays_up(stack, message):
+    stack.say("odd", message)
+    assert stack.say("odd", "你好")
+
+
+def test_conversation_survives_a_restart(stack):
+    stack.say("restart-user", "你好")
+    stack.say("restart-user", "帮我查一下物流")
+    before = stack.tracker("restart-user")
+    assert before["slots"]["task"] == "query_logistics"
+
+    stack.stop_rasa()
+    stack.start_rasa()
+
+    after = stack.tracker("restart-user")
+    assert after["events"][: len(before["events"])] == before["events"]
+    # The request made before the restart is continued after it.
+    reply = texts(stack.say("restart-user", "订单号2024112100123"))
+    assert "2024112100123" in reply and "物流" in reply
