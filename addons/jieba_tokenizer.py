@@ -46,6 +46,6 @@ class CleanJiebaTokenizer(JiebaTokenizer):
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         tokens = super().tokenize(message, attribute)
         kept = [token for token in tokens if token.text.strip()]
-        # A text of only whitespace keeps its tokens: downstream featurizers expect at
+        # A text of only whitespace keeps one token: downstream featurizers expect at
         # least one token for a non-empty text.
-        return kept or tokens
+        return kept or tokens[:1]

@@ -10,8 +10,9 @@ import requests
 from tests.stack import Stack
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-# Not a question any intent covers: the NLU must be unsure and fall back.
-GIBBERISH = "蓝色的大象在月亮上跳舞"
+# Vague messages the NLU is unsure about: they start the two-stage fallback.
+VAGUE = "我想问一下那个东西"
+VAGUE_AGAIN = "嗯……怎么说呢"
 
 
 def texts(messages):
@@ -60,12 +61,15 @@ def test_http_api_needs_the_token(stack):
 
 
 def test_two_stage_fallback_runs_through_the_action_server(stack):
-    first = stack.say("lost", GIBBERISH)
-    assert first and CJK.search(texts(first))
+    first = stack.say("lost", VAGUE)
+    assert "您是想" in texts(first)
     assert "action_suggest_intent" in action_names(stack.tracker("lost"))
+    assert stack.tracker("lost")["slots"]["suggested_intent"]
+    payloads = [b["payload"] for m in first for b in m.get("buttons", [])]
+    assert "/deny" in payloads and len(payloads) == 2
     rephrase = stack.say("lost", "/deny")
     assert "换个说法" in texts(rephrase)
-    give_up = stack.say("lost", GIBBERISH)
+    give_up = stack.say("lost", VAGUE_AGAIN)
     assert "人工" in texts(give_up)
     buttons = [b["payload"] for m in give_up for b in m.get("buttons", [])]
     assert "/request_human" in buttons
