@@ -38,7 +38,7 @@ actions: install
 	$(RASA) run actions --port $${ACTION_SERVER_PORT:-5055}
 
 shell: install train
-	bash scripts/with_actions.sh $(RASA) shell --model $(MODEL)
+	bash scripts/with_actions.sh $(RASA) shell --model $(MODEL) --interface 127.0.0.1
 
 interactive: install train
 	bash scripts/with_actions.sh $(RASA) interactive --model $(MODEL)

@@ -10,6 +10,8 @@ fi
 export RASA_TELEMETRY_ENABLED=${RASA_TELEMETRY_ENABLED:-false}
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
+# Library deprecation notices (pkg_resources, pyparsing, distutils) are noise for users.
+export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore::DeprecationWarning}
 export PYTHONPATH=${PWD}${PYTHONPATH:+:$PYTHONPATH}
 # Servers listen on loopback only; a reverse proxy in front is the way to expose them.
 export RASA_HOST=${RASA_HOST:-127.0.0.1}

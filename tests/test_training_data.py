@@ -92,3 +92,15 @@ def test_heldout_is_never_trained_on(training, project_root):
     } & trained
     assert not overlap, f"held-out examples also in data/: {sorted(overlap)}"
     assert sum(len(v) for v in heldout.values()) >= 200
+
+
+def test_every_intent_and_response_is_exercised_by_a_test_story(project_root, domain):
+    stories = yaml.safe_load(
+        (project_root / "tests" / "test_stories.yml").read_text(encoding="utf-8")
+    )["stories"]
+    steps = [step for story in stories for step in story["steps"]]
+    intents = {step["intent"] for step in steps if "intent" in step}
+    actions = {step["action"] for step in steps if "action" in step}
+    assert set(domain["intents"]) <= intents
+    responses = {name.split("/")[0] for name in domain["responses"]}
+    assert responses <= actions, sorted(responses - actions)
