@@ -35,7 +35,7 @@ run: install train
 	bash scripts/run.sh
 
 actions: install
-	$(RASA) run actions --port $${ACTION_SERVER_PORT:-5055}
+	. scripts/env.sh && $(RASA) run actions --port $$ACTION_SERVER_PORT
 
 shell: install train
 	bash scripts/with_actions.sh $(RASA) shell --model $(MODEL) --interface 127.0.0.1

@@ -16,6 +16,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.training_data.structures import StoryGraph
 from rasa.shared.importers import utils
 from rasa.shared.importers.rasa import RasaFileImporter
+from rasa.shared.utils.common import cached_method
 
 
 def _intent_name(entry: Union[Text, Dict[Text, Any]]) -> Text:
@@ -30,6 +31,7 @@ def without_intents(domain: Domain, names: Set[Text]) -> Domain:
 
 
 class RetrievalIntentsImporter(RasaFileImporter):
+    @cached_method
     def get_domain(self) -> Domain:
         domain = super().get_domain()
         retrieval_intents = self.get_nlu_data().retrieval_intents
