@@ -20,12 +20,22 @@ export SANIC_HOST=${SANIC_HOST:-127.0.0.1}
 export ACTION_SERVER_PORT=5055  # fixed: endpoints.yml points the Rasa server at it
 
 mkdir -p var
-# The Rasa HTTP API (--enable-api) is protected by a token. Without one configured we make
-# a random one per checkout and keep it in var/ (never committed).
-if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
-  if [ ! -s var/rasa_auth_token ]; then
-    (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > var/rasa_auth_token)
+# A secret from the environment, or else a random one made once per checkout and kept
+# in var/ (never committed).
+secret() {
+  local name=$1 file=var/$2
+  if [ -z "${!name:-}" ]; then
+    if [ ! -s "$file" ]; then
+      (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$file")
+    fi
+    printf -v "$name" '%s' "$(cat "$file")"
   fi
-  RASA_AUTH_TOKEN=$(cat var/rasa_auth_token)
-fi
-export RASA_AUTH_TOKEN
+  export "${name?}"
+}
+# The Rasa HTTP API (--enable-api) is protected by a token.
+secret RASA_AUTH_TOKEN rasa_auth_token
+# The service desk API (port 8000) trusts the action server by this bearer token.
+secret SERVICEDESK_API_TOKEN servicedesk_api_token
+export SERVICEDESK_PORT=${SERVICEDESK_PORT:-8000}
+export SERVICEDESK_URL=${SERVICEDESK_URL:-http://127.0.0.1:$SERVICEDESK_PORT}
+export SERVICEDESK_DEMO=${SERVICEDESK_DEMO:-1}

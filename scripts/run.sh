@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts the action server (5055) and the Rasa server (5005, socket.io + REST, HTTP API
-# behind a token) and stops both on Ctrl-C or when either exits.
+# Starts the service desk (8000, seeded with demo data when empty), the action server
+# (5055) and the Rasa server (5005, socket.io + REST, HTTP API behind a token), and stops
+# all of them on Ctrl-C or when any exits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -13,6 +14,8 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+.venv/bin/python -m servicedesk serve --host 127.0.0.1 --port "$SERVICEDESK_PORT" &
+pids+=($!)
 .venv/bin/rasa run actions --port "$ACTION_SERVER_PORT" &
 pids+=($!)
 .venv/bin/rasa run --enable-api --auth-token "$RASA_AUTH_TOKEN" \
@@ -26,6 +29,7 @@ Starting the assistant (about 20 s until the model is loaded):
   REST     curl -s -XPOST http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"u1","message":"你好"}'
   socket   http://$RASA_HOST:$RASA_PORT/socket.io
   API      token in RASA_AUTH_TOKEN (default: var/rasa_auth_token)
+  desk     http://127.0.0.1:$SERVICEDESK_PORT/docs (demo customers: /api/demo/customers)
 Press Ctrl-C to stop.
 
 MSG

@@ -1,0 +1,42 @@
+"""`python -m servicedesk serve` starts the API on 8000; `seed` fills an empty database."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from servicedesk.config import Settings
+from servicedesk.db import make_engine, make_session_factory
+from servicedesk.seed import seed
+
+
+def seed_database(settings: Settings) -> bool:
+    session_factory = make_session_factory(make_engine(settings.database_url))
+    with session_factory() as session, session.begin():
+        return seed(session)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="servicedesk")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    commands.add_parser("seed", help="fill an empty database with demo data")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO)
+    settings = Settings.from_env()
+    if args.command == "seed":
+        print("seeded" if seed_database(settings) else "database already has data")
+        return
+    import uvicorn
+
+    from servicedesk.api import create_app
+
+    if settings.demo and seed_database(settings):
+        logging.info("seeded an empty database with demo data")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,370 @@
+"""HTTP API of the service desk (FastAPI). The action server calls it with a bearer token."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from datetime import datetime
+from typing import Callable, Iterator, Optional
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from servicedesk import services, views
+from servicedesk.config import Settings
+from servicedesk.db import make_engine, make_session_factory
+from servicedesk.models import AfterSale, Customer, Invoice
+from servicedesk.rules import RuleViolation
+
+logger = logging.getLogger(__name__)
+
+
+class ShippingChange(BaseModel):
+    consignee: Optional[str] = Field(None, max_length=50)
+    phone: Optional[str] = Field(None, max_length=30)
+    region: Optional[str] = Field(None, max_length=50)
+    address_detail: Optional[str] = Field(None, max_length=200)
+
+
+class AfterSaleIn(BaseModel):
+    kind: str = Field(..., max_length=10)
+    reason: str = Field(..., max_length=30)
+    item_id: Optional[int] = None
+    new_spec: Optional[str] = Field(None, max_length=100)
+
+
+class InvoiceIn(BaseModel):
+    kind: str = Field(..., max_length=20)
+    title: str = Field(..., max_length=100)
+    tax_id: Optional[str] = Field(None, max_length=30)
+    email: str = Field(..., max_length=100)
+
+
+class VerifyIn(BaseModel):
+    phone_last4: str = Field(..., min_length=1, max_length=10)
+
+
+class TicketIn(BaseModel):
+    subject: str = Field(..., max_length=100)
+    description: str = Field("", max_length=4000)
+    contact: str = Field("", max_length=50)
+    order_no: Optional[str] = Field(None, max_length=32)
+
+
+def error(code: str, message: str, status: int) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "message": message}}, status_code=status
+    )
+
+
+def create_app(
+    settings: Optional[Settings] = None, clock: Callable[[], datetime] = datetime.now
+) -> FastAPI:
+    settings = settings or Settings.from_env()
+    if not settings.api_token:
+        raise ValueError("SERVICEDESK_API_TOKEN must be set")
+    engine = make_engine(settings.database_url)
+    session_factory = make_session_factory(engine)
+    app = FastAPI(title="Service desk API", version="1.0.0")
+    app.state.session_factory = session_factory
+
+    def get_session() -> Iterator[Session]:
+        # Endpoints that change data commit before they return: the exit code of a
+        # yield dependency runs only after the response has been sent.
+        session = session_factory()
+        try:
+            yield session
+        finally:
+            session.close()
+
+    def require_token(authorization: str = Header("")) -> None:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            token.encode(), settings.api_token.encode()
+        ):
+            raise RuleViolation("UNAUTHORIZED", "缺少或错误的访问令牌。", 401)
+
+    def download_signature(invoice_no: str) -> str:
+        key = settings.api_token.encode()
+        return hmac.new(key, invoice_no.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def download_url(request: Request, invoice: Invoice) -> str:
+        base = str(request.base_url).rstrip("/")
+        sig = download_signature(invoice.invoice_no)
+        return f"{base}/api/invoices/{invoice.invoice_no}/download?sig={sig}"
+
+    @app.exception_handler(RuleViolation)
+    async def on_rule_violation(_: Request, exc: RuleViolation) -> JSONResponse:
+        return error(exc.code, exc.message, exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        body = {
+            "code": "VALIDATION_ERROR",
+            "message": "请求参数不正确。",
+            "details": jsonable_encoder(exc.errors()),
+        }
+        return JSONResponse({"error": body}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(_: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unexpected error", exc_info=exc)
+        return error("INTERNAL_ERROR", "服务暂时不可用，请稍后再试。", 500)
+
+    authorized = [Depends(require_token)]
+    OrderAccess = dict(
+        customer_token=Header(None, alias="X-Customer-Token"),
+        phone_last4=Header(None, alias="X-Order-Phone-Last4"),
+    )
+
+    def order_for(session, order_no, customer_token, phone_last4):
+        return services.authorize_order(session, order_no, customer_token, phone_last4)
+
+    @app.get("/api/health")
+    def health() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/api/demo/customers")
+    def demo_customers(session: Session = Depends(get_session)) -> dict:
+        if not settings.demo:
+            raise RuleViolation("NOT_FOUND", "演示模式未开启。", 404)
+        customers = session.execute(
+            select(Customer).where(Customer.demo.is_(True)).order_by(Customer.id)
+        ).scalars()
+        return {
+            "customers": [
+                {
+                    **views.customer_view(c),
+                    "token": c.token,
+                    "orders": [
+                        {"order_no": o.order_no, "status": o.status}
+                        for o in services.recent_orders(c, 20)
+                    ],
+                }
+                for c in customers
+            ]
+        }
+
+    @app.get("/api/customers/me", dependencies=authorized)
+    def me(
+        customer_token: str = Header(..., alias="X-Customer-Token"),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        customer = services.customer_by_token(session, customer_token)
+        if customer is None:
+            raise RuleViolation("INVALID_CUSTOMER", "身份信息已失效，请重新登录。", 401)
+        return views.customer_view(customer)
+
+    @app.get("/api/customers/me/orders", dependencies=authorized)
+    def my_orders(
+        customer_token: str = Header(..., alias="X-Customer-Token"),
+        limit: int = Query(5, ge=1, le=50),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        customer = services.customer_by_token(session, customer_token)
+        if customer is None:
+            raise RuleViolation("INVALID_CUSTOMER", "身份信息已失效，请重新登录。", 401)
+        orders = services.recent_orders(customer, limit)
+        return {"orders": [views.order_summary(o) for o in orders]}
+
+    @app.post("/api/orders/{order_no}/verify", dependencies=authorized)
+    def verify(
+        order_no: str, body: VerifyIn, session: Session = Depends(get_session)
+    ) -> dict:
+        services.authorize_order(session, order_no, None, body.phone_last4)
+        return {"order_no": order_no, "verified": True}
+
+    @app.get("/api/orders/{order_no}", dependencies=authorized)
+    def order_detail(
+        order_no: str,
+        customer_token: Optional[str] = OrderAccess["customer_token"],
+        phone_last4: Optional[str] = OrderAccess["phone_last4"],
+        session: Session = Depends(get_session),
+    ) -> dict:
+        order = order_for(session, order_no, customer_token, phone_last4)
+        return views.order_detail(order)
+
+    @app.get("/api/orders/{order_no}/logistics", dependencies=authorized)
+    def logistics(
+        order_no: str,
+        customer_token: Optional[str] = OrderAccess["customer_token"],
+        phone_last4: Optional[str] = OrderAccess["phone_last4"],
+        session: Session = Depends(get_session),
+    ) -> dict:
+        order = order_for(session, order_no, customer_token, phone_last4)
+        return views.logistics_view(order, clock())
+
+    @app.get("/api/orders/{order_no}/payment", dependencies=authorized)
+    def payment(
+        order_no: str,
+        customer_token: Optional[str] = OrderAccess["customer_token"],
+        phone_last4: Optional[str] = OrderAccess["phone_last4"],
+        session: Session = Depends(get_session),
+    ) -> dict:
+        order = order_for(session, order_no, customer_token, phone_last4)
+        return views.payment_view(order)
+
+    @app.post("/api/orders/{order_no}/cancel", dependencies=authorized)
+    def cancel(
+        order_no: str,
+        customer_token: Optional[str] = OrderAccess["customer_token"],
+        phone_last4: Optional[str] = OrderAccess["phone_last4"],
+        session: Session = Depends(get_session),
+    ) -> dict:
+        order = order_for(session, order_no, customer_token, phone_last4)
+        services.cancel_order(order, clock())
+        session.commit()
+        return views.order_detail(order)
+
+    @app.patch("/api/orders/{order_no}/shipping", dependencies=authorized)
+    def change_shipping(
+        order_no: str,
+        body: ShippingChange,
+        customer_token: Optional[str] = OrderAccess["customer_token"],
+        phone_last4: Optional[str] = OrderAccess["phone_last4"],
+        session: Session = Depends(get_session),
+    ) -> dict:
+        order = order_for(session, order_no, customer_token, phone_last4)
+        services.update_shipping(
+            order, body.consignee, body.phone, body.region, body.address_detail
+        )
+        session.commit()
+        return views.order_detail(order)
+
+    @app.get("/api/orders/{order_no}/after-sales", dependencies=authorized)
+    def list_after_sales(
+        order_no: str,
+        customer_token: Optional[str] = OrderAccess["customer_token"],
+        phone_last4: Optional[str] = OrderAccess["phone_last4"],
+        session: Session = Depends(get_session),
+    ) -> dict:
+        order = order_for(session, order_no, customer_token, phone_last4)
+        return {"after_sales": [views.after_sale_view(r) for r in order.after_sales]}
+
+    @app.post(
+        "/api/orders/{order_no}/after-sales", dependencies=authorized, status_code=201
+    )
+    def create_after_sale(
+        order_no: str,
+        body: AfterSaleIn,
+        customer_token: Optional[str] = OrderAccess["customer_token"],
+        phone_last4: Optional[str] = OrderAccess["phone_last4"],
+        session: Session = Depends(get_session),
+    ) -> dict:
+        order = order_for(session, order_no, customer_token, phone_last4)
+        request = services.create_after_sale(
+            session, order, body.kind, body.reason, body.item_id, body.new_spec, clock()
+        )
+        session.commit()
+        return views.after_sale_view(request)
+
+    @app.get("/api/after-sales/{request_no}", dependencies=authorized)
+    def after_sale(
+        request_no: str,
+        customer_token: Optional[str] = OrderAccess["customer_token"],
+        phone_last4: Optional[str] = OrderAccess["phone_last4"],
+        session: Session = Depends(get_session),
+    ) -> dict:
+        request = session.execute(
+            select(AfterSale).where(AfterSale.request_no == request_no)
+        ).scalar_one_or_none()
+        if request is None:
+            raise RuleViolation("REQUEST_NOT_FOUND", "没有找到该售后申请。", 404)
+        order_for(session, request.order.order_no, customer_token, phone_last4)
+        return views.after_sale_view(request)
+
+    @app.get("/api/orders/{order_no}/invoices", dependencies=authorized)
+    def list_invoices(
+        order_no: str,
+        request: Request,
+        customer_token: Optional[str] = OrderAccess["customer_token"],
+        phone_last4: Optional[str] = OrderAccess["phone_last4"],
+        session: Session = Depends(get_session),
+    ) -> dict:
+        order = order_for(session, order_no, customer_token, phone_last4)
+        return {
+            "invoices": [
+                views.invoice_view(i, download_url(request, i)) for i in order.invoices
+            ]
+        }
+
+    @app.post("/api/orders/{order_no}/invoices", dependencies=authorized)
+    def create_invoice(
+        order_no: str,
+        body: InvoiceIn,
+        request: Request,
+        customer_token: Optional[str] = OrderAccess["customer_token"],
+        phone_last4: Optional[str] = OrderAccess["phone_last4"],
+        session: Session = Depends(get_session),
+    ) -> JSONResponse:
+        order = order_for(session, order_no, customer_token, phone_last4)
+        invoice, existing = services.request_invoice(
+            session, order, body.kind, body.title, body.tax_id, body.email, clock()
+        )
+        session.commit()
+        payload = {**views.invoice_view(invoice, download_url(request, invoice))}
+        payload["existing"] = existing
+        return JSONResponse(payload, status_code=200 if existing else 201)
+
+    @app.get("/api/invoices/{invoice_no}/download", response_class=PlainTextResponse)
+    def download_invoice(
+        invoice_no: str, sig: str = Query(...), session: Session = Depends(get_session)
+    ) -> PlainTextResponse:
+        if not hmac.compare_digest(sig, download_signature(invoice_no)):
+            raise RuleViolation("INVALID_SIGNATURE", "下载链接无效或已过期。", 403)
+        invoice = session.execute(
+            select(Invoice).where(Invoice.invoice_no == invoice_no)
+        ).scalar_one_or_none()
+        if invoice is None or invoice.state != "issued":
+            raise RuleViolation("INVOICE_NOT_ISSUED", "发票尚未开具。", 404)
+        kind = "增值税专用发票" if invoice.kind == "vat_special" else "电子普通发票"
+        body = (
+            f"{kind}\n发票号码：{invoice.invoice_no}\n订单号：{invoice.order.order_no}\n"
+            f"抬头：{invoice.title}\n税号：{invoice.tax_id or '-'}\n"
+            f"金额：{views.yuan(invoice.order.total_cents)} 元\n"
+            f"开票日期：{invoice.issued_at:%Y-%m-%d}\n"
+        )
+        return PlainTextResponse(
+            body,
+            headers={"Content-Disposition": f'attachment; filename="{invoice_no}.txt"'},
+        )
+
+    @app.get("/api/products", dependencies=authorized)
+    def products(
+        q: str = Query("", max_length=50),
+        limit: int = Query(5, ge=1, le=20),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        return {
+            "products": [
+                views.product_view(p)
+                for p in services.search_products(session, q, limit)
+            ]
+        }
+
+    @app.post("/api/tickets", dependencies=authorized, status_code=201)
+    def create_ticket(
+        body: TicketIn,
+        customer_token: Optional[str] = Header(None, alias="X-Customer-Token"),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        customer = services.customer_by_token(session, customer_token)
+        ticket = services.create_ticket(
+            session,
+            customer,
+            body.order_no,
+            body.subject,
+            body.description,
+            body.contact,
+            clock(),
+        )
+        session.commit()
+        return {"ticket_no": ticket.ticket_no, "state": ticket.state}
+
+    return app
