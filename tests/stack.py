@@ -12,6 +12,8 @@ from typing import Dict, List, Optional
 
 import requests
 
+from tests.servicedesk_process import API_TOKEN, ServiceDeskProcess
+
 ROOT = Path(__file__).resolve().parent.parent
 RASA = str(Path(sys.executable).parent / "rasa")
 TOKEN = "test-token"
@@ -63,6 +65,9 @@ class Stack:
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         }
         self.env.pop("TRACKER_STORE_URL", None)
+        self.desk = ServiceDeskProcess(workdir)
+        self.env["SERVICEDESK_URL"] = self.desk.url
+        self.env["SERVICEDESK_API_TOKEN"] = API_TOKEN
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
 
@@ -77,6 +82,7 @@ class Stack:
         )
 
     def start_actions(self) -> None:
+        self.desk.start()
         self.actions = self._spawn(
             [RASA, "run", "actions", "--port", str(self.action_port)], "actions.log"
         )
@@ -120,6 +126,7 @@ class Stack:
         if self.actions and self.actions.poll() is None:
             self.actions.terminate()
             self.actions.wait(timeout=60)
+        self.desk.stop()
 
     def say(self, sender: str, message: str, **metadata) -> List[dict]:
         body = {"sender": sender, "message": message}

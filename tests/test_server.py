@@ -75,6 +75,25 @@ def test_two_stage_fallback_runs_through_the_action_server(stack):
     assert "/request_human" in buttons
 
 
+def test_known_customer_sees_their_single_order(stack):
+    reply = texts(stack.say("wf", "查一下我的订单", customer_token="demo-new-wangfang"))
+    assert "待发货" in reply and "元" in reply
+
+
+def test_choosing_an_order_card_shows_its_parcel(stack):
+    first = stack.say("zw", "我的快递到哪了", customer_token="demo-vip-zhangwei")
+    cards = next(m["custom"]["orders"] for m in first if "custom" in m)
+    assert "哪个订单" in texts(first)
+    shipped = next(c for c in cards if c["status"] == "shipped")
+    reply = texts(stack.say("zw", shipped["payload"]))
+    assert shipped["order_no"] in reply and "运单号" in reply
+
+
+def test_anonymous_user_cannot_see_an_order(stack):
+    reply = texts(stack.say("anon", "查一下订单2026112000010"))
+    assert "登录" in reply and "元" not in reply
+
+
 @pytest.mark.parametrize("message", ["   ", "退" * 5000, "<script>alert(1)</script>"])
 def test_odd_input_gets_an_answer_and_the_server_stays_up(stack, message):
     stack.say("odd", message)
@@ -82,8 +101,11 @@ def test_odd_input_gets_an_answer_and_the_server_stays_up(stack, message):
 
 
 def test_conversation_survives_a_restart(stack):
-    stack.say("restart-user", "你好")
-    stack.say("restart-user", "帮我查一下物流")
+    vip = {"customer_token": "demo-vip-zhangwei"}
+    stack.say("restart-user", "你好", **vip)
+    first = stack.say("restart-user", "帮我查一下物流", **vip)
+    cards = next(m["custom"]["orders"] for m in first if "custom" in m)
+    shipped = next(c for c in cards if c["status"] == "shipped")
     before = stack.tracker("restart-user")
     assert before["slots"]["task"] == "query_logistics"
 
@@ -92,6 +114,7 @@ def test_conversation_survives_a_restart(stack):
 
     after = stack.tracker("restart-user")
     assert after["events"][: len(before["events"])] == before["events"]
-    # The request made before the restart is continued after it.
-    reply = texts(stack.say("restart-user", "订单号2024112100123"))
-    assert "2024112100123" in reply and "物流" in reply
+    # The request made before the restart is continued after it: an order number
+    # alone now answers with that order's parcel.
+    reply = texts(stack.say("restart-user", f"订单号{shipped['order_no']}"))
+    assert shipped["order_no"] in reply and "运单号" in reply

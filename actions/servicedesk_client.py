@@ -1,0 +1,140 @@
+"""The one HTTP client of the service desk: timeouts, retries, errors as exceptions.
+
+Actions know the service desk only through this module (never by importing it).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Dict, Optional
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+# (connect, read) seconds: a turn must stay fast even when the backend is not.
+DEFAULT_TIMEOUT = (1.0, 3.0)
+
+
+class ServiceDeskError(Exception):
+    """The service desk answered with a refusal or an error it explained."""
+
+    def __init__(self, code: str, message: str, status: int) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+class ServiceDeskUnavailable(Exception):
+    """The service desk could not be reached, timed out or failed internally."""
+
+
+class Identity:
+    """Who is asking: a known customer (token) or someone who proved an order's phone."""
+
+    def __init__(
+        self, customer_token: Optional[str] = None, phone_last4: Optional[str] = None
+    ) -> None:
+        self.customer_token = customer_token
+        self.phone_last4 = phone_last4
+
+    def headers(self) -> Dict[str, str]:
+        headers = {}
+        if self.customer_token:
+            headers["X-Customer-Token"] = self.customer_token
+        if self.phone_last4:
+            headers["X-Order-Phone-Last4"] = self.phone_last4
+        return headers
+
+
+class ServiceDeskClient:
+    def __init__(
+        self,
+        base_url: Optional[str] = None,
+        token: Optional[str] = None,
+        timeout=DEFAULT_TIMEOUT,
+    ) -> None:
+        self.base_url = (
+            base_url or os.environ.get("SERVICEDESK_URL") or DEFAULT_URL
+        ).rstrip("/")
+        self.token = (
+            token if token is not None else os.environ.get("SERVICEDESK_API_TOKEN", "")
+        )
+        self.timeout = timeout
+        self.session = requests.Session()
+        # Reads are retried on connection trouble and 502-504; writes are not, so a
+        # request is never applied twice.
+        retry = Retry(
+            total=2,
+            connect=2,
+            read=0,
+            status=2,
+            backoff_factor=0.1,
+            status_forcelist=(502, 503, 504),
+            allowed_methods=frozenset({"GET"}),
+            raise_on_status=False,
+        )
+        self.session.mount("http://", HTTPAdapter(max_retries=retry, pool_maxsize=20))
+        self.session.mount("https://", HTTPAdapter(max_retries=retry, pool_maxsize=20))
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        identity: Optional[Identity] = None,
+        **kwargs: Any,
+    ) -> Dict[str, Any]:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        if identity:
+            headers.update(identity.headers())
+        try:
+            response = self.session.request(
+                method,
+                f"{self.base_url}{path}",
+                headers=headers,
+                timeout=self.timeout,
+                **kwargs,
+            )
+        except requests.RequestException as exc:
+            logger.warning("service desk unreachable: %s %s: %s", method, path, exc)
+            raise ServiceDeskUnavailable(str(exc)) from exc
+        if response.status_code >= 500:
+            logger.error(
+                "service desk failed: %s %s -> %s", method, path, response.status_code
+            )
+            raise ServiceDeskUnavailable(f"status {response.status_code}")
+        try:
+            body = response.json()
+        except ValueError as exc:
+            logger.error("service desk sent no JSON: %s %s", method, path)
+            raise ServiceDeskUnavailable("invalid response") from exc
+        if response.status_code >= 400:
+            error = body.get("error", {}) if isinstance(body, dict) else {}
+            raise ServiceDeskError(
+                error.get("code", "UNKNOWN"),
+                error.get("message", ""),
+                response.status_code,
+            )
+        return body
+
+    def recent_orders(self, identity: Identity, limit: int = 5) -> list:
+        return self._call(
+            "GET", "/api/customers/me/orders", identity, params={"limit": limit}
+        )["orders"]
+
+    def order(self, order_no: str, identity: Identity) -> Dict[str, Any]:
+        return self._call("GET", f"/api/orders/{order_no}", identity)
+
+    def logistics(self, order_no: str, identity: Identity) -> Dict[str, Any]:
+        return self._call("GET", f"/api/orders/{order_no}/logistics", identity)
+
+    def verify(self, order_no: str, phone_last4: str) -> bool:
+        self._call(
+            "POST", f"/api/orders/{order_no}/verify", json={"phone_last4": phone_last4}
+        )
+        return True

@@ -1,0 +1,131 @@
+"""Order actions against a real service desk on a temporary database."""
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import orders
+from actions.servicedesk_client import ServiceDeskClient
+from tests.servicedesk_process import API_TOKEN, ServiceDeskProcess, free_port
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory):
+    process = ServiceDeskProcess(tmp_path_factory.mktemp("desk"))
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(autouse=True)
+def client_for(desk, monkeypatch):
+    monkeypatch.setattr(orders, "client", ServiceDeskClient(desk.url, API_TOKEN))
+
+
+@pytest.fixture(scope="module")
+def demo(desk):
+    import requests
+
+    customers = requests.get(f"{desk.url}/api/demo/customers", timeout=5).json()
+    return {c["token"]: c["orders"] for c in customers["customers"]}
+
+
+def tracker(text="查订单", token=None, order_no=None, slots=None):
+    entities = [{"entity": "order_no", "value": order_no}] if order_no else []
+    message = {"text": text, "intent": {"name": "query_order"}, "entities": entities}
+    metadata = {"customer_token": token} if token else {}
+    return Tracker(
+        sender_id="u",
+        slots=slots or {},
+        latest_message=message,
+        events=[{"event": "user", "text": text, "metadata": metadata}],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def run(action, tracker_):
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, tracker_, {})
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher
+
+
+def first(demo, token, status):
+    return next(o["order_no"] for o in demo[token] if o["status"] == status)
+
+
+def test_several_orders_are_offered_as_cards(demo):
+    slots, dispatcher = run(
+        orders.ActionQueryOrder(), tracker(token="demo-vip-zhangwei")
+    )
+    assert slots["lookup_result"] == "choose"
+    assert slots["recent_orders"].count("\n") == orders.RECENT_ORDERS - 1
+    cards = dispatcher.messages[0]["custom"]["orders"]
+    assert len(cards) == orders.RECENT_ORDERS
+    assert cards[0]["payload"] == f'/inform{{"order_no":"{cards[0]["order_no"]}"}}'
+
+
+def test_a_single_order_is_shown_directly(demo):
+    slots, _ = run(orders.ActionQueryOrder(), tracker(token="demo-new-wangfang"))
+    assert slots["lookup_result"] == "found"
+    assert slots["order_status"] == "to_ship"
+    assert slots["order_no"] == first(demo, "demo-new-wangfang", "to_ship")
+
+
+def test_own_order_by_number(demo):
+    order_no = first(demo, "demo-vip-zhangwei", "shipped")
+    slots, _ = run(
+        orders.ActionQueryOrder(), tracker(token="demo-vip-zhangwei", order_no=order_no)
+    )
+    assert slots["lookup_result"] == "found"
+    assert slots["order_status"] == "shipped" and slots["tracking_no"]
+    assert "×" in slots["order_items"] and slots["order_total"]
+
+
+def test_someone_elses_order_is_not_shown(demo):
+    order_no = first(demo, "demo-vip-zhangwei", "signed")
+    slots, _ = run(
+        orders.ActionQueryOrder(), tracker(token="demo-lina", order_no=order_no)
+    )
+    assert slots["lookup_result"] == "not_found"
+    assert "order_status" not in slots
+
+
+def test_anonymous_users_see_nothing(demo):
+    order_no = first(demo, "demo-vip-zhangwei", "signed")
+    slots, _ = run(orders.ActionQueryOrder(), tracker(order_no=order_no))
+    assert slots == {"lookup_result": "need_login"}
+    slots, _ = run(orders.ActionQueryOrder(), tracker())
+    assert slots == {"lookup_result": "need_order_no"}
+
+
+def test_parcel_states(demo):
+    states = []
+    for order in demo["demo-vip-zhangwei"]:
+        slots, _ = run(
+            orders.ActionQueryLogistics(),
+            tracker(token="demo-vip-zhangwei", order_no=order["order_no"]),
+        )
+        assert slots["lookup_result"] == "found"
+        states.append(slots["logistics_state"])
+        if slots["logistics_state"] in ("in_transit", "stalled", "signed"):
+            assert slots["last_event"] and slots["last_event_time"]
+    assert {"not_shipped", "in_transit", "stalled", "signed", "cancelled"} <= set(
+        states
+    )
+
+
+def test_backend_down_is_a_polite_result_not_a_crash(monkeypatch, demo):
+    dead = ServiceDeskClient(
+        f"http://127.0.0.1:{free_port()}", API_TOKEN, timeout=(0.2, 0.2)
+    )
+    monkeypatch.setattr(orders, "client", dead)
+    slots, _ = run(orders.ActionQueryOrder(), tracker(token="demo-vip-zhangwei"))
+    assert slots == {"lookup_result": "unavailable"}
+    slots, _ = run(
+        orders.ActionQueryLogistics(),
+        tracker(token="demo-vip-zhangwei", order_no="2026112000001"),
+    )
+    assert slots == {"lookup_result": "unavailable"}
