@@ -138,3 +138,21 @@ class ServiceDeskClient:
             "POST", f"/api/orders/{order_no}/verify", json={"phone_last4": phone_last4}
         )
         return True
+
+    def cancel(
+        self, order_no: str, identity: Identity, dry_run: bool = False
+    ) -> Dict[str, Any]:
+        return self._call(
+            "POST",
+            f"/api/orders/{order_no}/cancel",
+            identity,
+            params={"dry_run": "true"} if dry_run else None,
+        )
+
+    def payment(self, order_no: str, identity: Identity) -> Dict[str, Any]:
+        return self._call("GET", f"/api/orders/{order_no}/payment", identity)
+
+    def products(self, query: str, limit: int = 3) -> list:
+        return self._call("GET", "/api/products", params={"q": query, "limit": limit})[
+            "products"
+        ]

@@ -213,12 +213,22 @@ def create_app(
     @app.post("/api/orders/{order_no}/cancel", dependencies=authorized)
     def cancel(
         order_no: str,
+        dry_run: bool = Query(False),
         customer_token: Optional[str] = OrderAccess["customer_token"],
         phone_last4: Optional[str] = OrderAccess["phone_last4"],
         session: Session = Depends(get_session),
     ) -> dict:
         order = order_for(session, order_no, customer_token, phone_last4)
         services.cancel_order(order, clock())
+        if dry_run:
+            # Asking before doing: the rules answer, nothing is changed.
+            session.rollback()
+            return {
+                **views.order_detail(
+                    order_for(session, order_no, customer_token, phone_last4)
+                ),
+                "cancellable": True,
+            }
         session.commit()
         return views.order_detail(order)
 

@@ -129,3 +129,95 @@ def test_backend_down_is_a_polite_result_not_a_crash(monkeypatch, demo):
         tracker(token="demo-vip-zhangwei", order_no="2026112000001"),
     )
     assert slots == {"lookup_result": "unavailable"}
+
+
+def test_cancel_asks_first_then_cancels(demo):
+    from actions import cancel
+
+    order_no = first(demo, "demo-lina", "to_ship")
+    check, _ = run(
+        cancel.ActionCheckCancel(), tracker(token="demo-lina", order_no=order_no)
+    )
+    assert check["lookup_result"] == "found" and check["cancel_result"] == "ok"
+    assert check["order_status"] == "to_ship"  # asking changed nothing
+    done, _ = run(
+        cancel.ActionCancelOrder(),
+        tracker(token="demo-lina", slots={"order_no": order_no}),
+    )
+    assert done["cancel_result"] == "cancelled"
+    again, _ = run(
+        cancel.ActionCheckCancel(), tracker(token="demo-lina", order_no=order_no)
+    )
+    assert again["cancel_result"] == "ORDER_ALREADY_CANCELLED"
+
+
+def test_cancel_refused_after_shipment(demo):
+    from actions import cancel
+
+    order_no = first(demo, "demo-lina", "shipped")
+    check, _ = run(
+        cancel.ActionCheckCancel(), tracker(token="demo-lina", order_no=order_no)
+    )
+    assert check["cancel_result"] == "ORDER_ALREADY_SHIPPED"
+    done, _ = run(
+        cancel.ActionCancelOrder(),
+        tracker(token="demo-lina", slots={"order_no": order_no}),
+    )
+    assert done["cancel_result"] == "ORDER_ALREADY_SHIPPED"
+    anonymous, _ = run(
+        cancel.ActionCancelOrder(), tracker(slots={"order_no": order_no})
+    )
+    assert anonymous["cancel_result"] == "need_login"
+
+
+def product_tracker(product):
+    entities = [{"entity": "product", "value": product}] if product else []
+    return Tracker(
+        sender_id="u",
+        slots={},
+        latest_message={
+            "text": "有货吗",
+            "intent": {"name": "product_inquiry"},
+            "entities": entities,
+        },
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def test_product_stock_and_specs():
+    from actions import shop_info
+
+    slots, _ = run(shop_info.ActionQueryProduct(), product_tracker("羽绒服"))
+    assert slots["product_result"] in {"in_stock", "out_of_stock"}
+    assert "羽绒服" in slots["product_name"] and "尺码" in slots["product_specs"]
+    missing, _ = run(shop_info.ActionQueryProduct(), product_tracker("火箭发动机"))
+    assert missing == {"product_result": "not_found"}
+    nothing, _ = run(shop_info.ActionQueryProduct(), product_tracker(None))
+    assert nothing == {"product_result": "none"}
+
+
+def test_payment_of_an_order(demo):
+    from actions import shop_info
+
+    unpaid = first(demo, "demo-vip-zhangwei", "pending_payment")
+    slots, _ = run(
+        shop_info.ActionQueryPayment(),
+        tracker(token="demo-vip-zhangwei", order_no=unpaid),
+    )
+    assert slots["payment_result"] == "pending" and slots["order_total"]
+    paid = first(demo, "demo-vip-zhangwei", "signed")
+    slots, _ = run(
+        shop_info.ActionQueryPayment(),
+        tracker(token="demo-vip-zhangwei", order_no=paid),
+    )
+    assert (
+        slots["payment_result"] == "paid"
+        and slots["payment_method"]
+        and slots["paid_at"]
+    )
+    general, _ = run(shop_info.ActionQueryPayment(), tracker(order_no=paid))
+    assert general == {"payment_result": "general"}

@@ -89,6 +89,16 @@ def test_choosing_an_order_card_shows_its_parcel(stack):
     assert shipped["order_no"] in reply and "运单号" in reply
 
 
+def test_cancelling_asks_first_then_cancels(stack):
+    me = {"customer_token": "demo-new-wangfang"}
+    question = stack.say("cancel", "帮我取消订单", **me)
+    assert "确认要取消订单" in texts(question)
+    payloads = [b["payload"] for m in question for b in m.get("buttons", [])]
+    assert payloads == ["/affirm", "/deny"]
+    assert "已为您取消" in texts(stack.say("cancel", "/affirm", **me))
+    assert "已经取消了" in texts(stack.say("cancel", "取消订单", **me))
+
+
 def test_anonymous_user_cannot_see_an_order(stack):
     reply = texts(stack.say("anon", "查一下订单2026112000010"))
     assert "登录" in reply and "元" not in reply

@@ -162,6 +162,17 @@ def test_cancel_rules_over_http(client, demo):
     assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "ORDER_ALREADY_SHIPPED"
     unpaid = order_of(demo, "demo-vip-zhangwei", "pending_payment")
+    asked = client.post(f"/api/orders/{unpaid}/cancel?dry_run=true", headers=headers)
+    assert (
+        asked.json()["cancellable"] is True
+        and asked.json()["status"] == "pending_payment"
+    )
+    still = client.get(f"/api/orders/{unpaid}", headers=headers).json()
+    assert still["status"] == "pending_payment"
+    dry_refusal = client.post(
+        f"/api/orders/{shipped}/cancel?dry_run=true", headers=headers
+    )
+    assert dry_refusal.json()["error"]["code"] == "ORDER_ALREADY_SHIPPED"
     done = client.post(f"/api/orders/{unpaid}/cancel", headers=headers)
     assert done.status_code == 200 and done.json()["status"] == "cancelled"
     again = client.post(f"/api/orders/{unpaid}/cancel", headers=headers)

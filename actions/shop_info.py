@@ -1,0 +1,85 @@
+"""Answers from the shop's data: a product's stock and specs, an order's payment."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import orders
+from actions.identity import identity_of
+from actions.orders import requested_order_no
+from actions.servicedesk_client import ServiceDeskError, ServiceDeskUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+def specs_text(specs: Dict[Text, List[Text]]) -> Text:
+    return "；".join(f"{name}：{'/'.join(values)}" for name, values in specs.items())
+
+
+class ActionQueryProduct(Action):
+    def name(self) -> Text:
+        return "action_query_product"
+
+    def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        name = next(
+            tracker.get_latest_entity_values("product"), None
+        ) or tracker.get_slot("product")
+        if not name:
+            return [SlotSet("product_result", "none")]
+        try:
+            found = orders.client.products(name, limit=1)
+        except (ServiceDeskError, ServiceDeskUnavailable) as exc:
+            logger.warning("product lookup failed: %s", exc)
+            return [SlotSet("product_result", "unavailable")]
+        if not found:
+            return [SlotSet("product_result", "not_found")]
+        product = found[0]
+        return [
+            SlotSet(
+                "product_result", "in_stock" if product["in_stock"] else "out_of_stock"
+            ),
+            SlotSet("product_name", product["name"]),
+            SlotSet("product_price", product["price"]),
+            SlotSet("product_specs", specs_text(product["specs"])),
+        ]
+
+
+class ActionQueryPayment(Action):
+    def name(self) -> Text:
+        return "action_query_payment"
+
+    def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        order_no = requested_order_no(tracker)
+        identity = identity_of(tracker)
+        if not order_no or not identity.customer_token:
+            return [SlotSet("payment_result", "general")]
+        try:
+            payment = orders.client.payment(order_no, identity)
+        except ServiceDeskError:
+            return [SlotSet("payment_result", "general")]
+        except ServiceDeskUnavailable:
+            return [SlotSet("payment_result", "unavailable")]
+        return [
+            SlotSet("payment_result", payment["payment_status"]),
+            SlotSet("order_no", order_no),
+            SlotSet("order_total", payment["amount"]),
+            SlotSet("payment_method", payment["method"]),
+            SlotSet(
+                "paid_at", (payment["paid_at"] or "")[:16].replace("T", " ") or None
+            ),
+        ]
