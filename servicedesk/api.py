@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import logging
 from datetime import datetime
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterator, Optional, Tuple
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.encoders import jsonable_encoder
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from servicedesk import services, views
 from servicedesk.config import Settings
 from servicedesk.db import make_engine, make_session_factory
-from servicedesk.models import AfterSale, Customer, Invoice
+from servicedesk.models import AfterSale, Customer, Invoice, Order
 from servicedesk.rules import RuleViolation
 
 logger = logging.getLogger(__name__)
@@ -118,13 +118,20 @@ def create_app(
         return error("INTERNAL_ERROR", "服务暂时不可用，请稍后再试。", 500)
 
     authorized = [Depends(require_token)]
-    OrderAccess = dict(
-        customer_token=Header(None, alias="X-Customer-Token"),
-        phone_last4=Header(None, alias="X-Order-Phone-Last4"),
-    )
 
-    def order_for(session, order_no, customer_token, phone_last4):
-        return services.authorize_order(session, order_no, customer_token, phone_last4)
+    def caller(
+        customer_token: Optional[str] = Header(None, alias="X-Customer-Token"),
+        phone_last4: Optional[str] = Header(None, alias="X-Order-Phone-Last4"),
+    ) -> Tuple[Optional[str], Optional[str]]:
+        return customer_token, phone_last4
+
+    def authorized_order(
+        order_no: str,
+        who: Tuple[Optional[str], Optional[str]] = Depends(caller),
+        session: Session = Depends(get_session),
+    ) -> Order:
+        # FastAPI hands the endpoint the same session (dependencies are cached per request).
+        return services.authorize_order(session, order_no, *who)
 
     @app.get("/api/health")
     def health() -> dict:
@@ -182,65 +189,42 @@ def create_app(
 
     @app.get("/api/orders/{order_no}", dependencies=authorized)
     def order_detail(
-        order_no: str,
-        customer_token: Optional[str] = OrderAccess["customer_token"],
-        phone_last4: Optional[str] = OrderAccess["phone_last4"],
-        session: Session = Depends(get_session),
+        order: Order = Depends(authorized_order),
     ) -> dict:
-        order = order_for(session, order_no, customer_token, phone_last4)
         return views.order_detail(order)
 
     @app.get("/api/orders/{order_no}/logistics", dependencies=authorized)
     def logistics(
-        order_no: str,
-        customer_token: Optional[str] = OrderAccess["customer_token"],
-        phone_last4: Optional[str] = OrderAccess["phone_last4"],
-        session: Session = Depends(get_session),
+        order: Order = Depends(authorized_order),
     ) -> dict:
-        order = order_for(session, order_no, customer_token, phone_last4)
         return views.logistics_view(order, clock())
 
     @app.get("/api/orders/{order_no}/payment", dependencies=authorized)
     def payment(
-        order_no: str,
-        customer_token: Optional[str] = OrderAccess["customer_token"],
-        phone_last4: Optional[str] = OrderAccess["phone_last4"],
-        session: Session = Depends(get_session),
+        order: Order = Depends(authorized_order),
     ) -> dict:
-        order = order_for(session, order_no, customer_token, phone_last4)
         return views.payment_view(order)
 
     @app.post("/api/orders/{order_no}/cancel", dependencies=authorized)
     def cancel(
-        order_no: str,
         dry_run: bool = Query(False),
-        customer_token: Optional[str] = OrderAccess["customer_token"],
-        phone_last4: Optional[str] = OrderAccess["phone_last4"],
+        order: Order = Depends(authorized_order),
         session: Session = Depends(get_session),
     ) -> dict:
-        order = order_for(session, order_no, customer_token, phone_last4)
         services.cancel_order(order, clock())
         if dry_run:
             # Asking before doing: the rules answer, nothing is changed.
             session.rollback()
-            return {
-                **views.order_detail(
-                    order_for(session, order_no, customer_token, phone_last4)
-                ),
-                "cancellable": True,
-            }
+            return {**views.order_detail(order), "cancellable": True}
         session.commit()
         return views.order_detail(order)
 
     @app.patch("/api/orders/{order_no}/shipping", dependencies=authorized)
     def change_shipping(
-        order_no: str,
         body: ShippingChange,
-        customer_token: Optional[str] = OrderAccess["customer_token"],
-        phone_last4: Optional[str] = OrderAccess["phone_last4"],
+        order: Order = Depends(authorized_order),
         session: Session = Depends(get_session),
     ) -> dict:
-        order = order_for(session, order_no, customer_token, phone_last4)
         services.update_shipping(
             order, body.consignee, body.phone, body.region, body.address_detail
         )
@@ -249,25 +233,18 @@ def create_app(
 
     @app.get("/api/orders/{order_no}/after-sales", dependencies=authorized)
     def list_after_sales(
-        order_no: str,
-        customer_token: Optional[str] = OrderAccess["customer_token"],
-        phone_last4: Optional[str] = OrderAccess["phone_last4"],
-        session: Session = Depends(get_session),
+        order: Order = Depends(authorized_order),
     ) -> dict:
-        order = order_for(session, order_no, customer_token, phone_last4)
         return {"after_sales": [views.after_sale_view(r) for r in order.after_sales]}
 
     @app.post(
         "/api/orders/{order_no}/after-sales", dependencies=authorized, status_code=201
     )
     def create_after_sale(
-        order_no: str,
         body: AfterSaleIn,
-        customer_token: Optional[str] = OrderAccess["customer_token"],
-        phone_last4: Optional[str] = OrderAccess["phone_last4"],
+        order: Order = Depends(authorized_order),
         session: Session = Depends(get_session),
     ) -> dict:
-        order = order_for(session, order_no, customer_token, phone_last4)
         request = services.create_after_sale(
             session, order, body.kind, body.reason, body.item_id, body.new_spec, clock()
         )
@@ -277,8 +254,7 @@ def create_app(
     @app.get("/api/after-sales/{request_no}", dependencies=authorized)
     def after_sale(
         request_no: str,
-        customer_token: Optional[str] = OrderAccess["customer_token"],
-        phone_last4: Optional[str] = OrderAccess["phone_last4"],
+        who: Tuple[Optional[str], Optional[str]] = Depends(caller),
         session: Session = Depends(get_session),
     ) -> dict:
         request = session.execute(
@@ -286,18 +262,14 @@ def create_app(
         ).scalar_one_or_none()
         if request is None:
             raise RuleViolation("REQUEST_NOT_FOUND", "没有找到该售后申请。", 404)
-        order_for(session, request.order.order_no, customer_token, phone_last4)
+        services.authorize_order(session, request.order.order_no, *who)
         return views.after_sale_view(request)
 
     @app.get("/api/orders/{order_no}/invoices", dependencies=authorized)
     def list_invoices(
-        order_no: str,
         request: Request,
-        customer_token: Optional[str] = OrderAccess["customer_token"],
-        phone_last4: Optional[str] = OrderAccess["phone_last4"],
-        session: Session = Depends(get_session),
+        order: Order = Depends(authorized_order),
     ) -> dict:
-        order = order_for(session, order_no, customer_token, phone_last4)
         return {
             "invoices": [
                 views.invoice_view(i, download_url(request, i)) for i in order.invoices
@@ -306,14 +278,11 @@ def create_app(
 
     @app.post("/api/orders/{order_no}/invoices", dependencies=authorized)
     def create_invoice(
-        order_no: str,
         body: InvoiceIn,
         request: Request,
-        customer_token: Optional[str] = OrderAccess["customer_token"],
-        phone_last4: Optional[str] = OrderAccess["phone_last4"],
+        order: Order = Depends(authorized_order),
         session: Session = Depends(get_session),
     ) -> JSONResponse:
-        order = order_for(session, order_no, customer_token, phone_last4)
         invoice, existing = services.request_invoice(
             session, order, body.kind, body.title, body.tax_id, body.email, clock()
         )
