@@ -48,7 +48,7 @@ class ActionCancelOrder(Action):
     ) -> List[Dict[Text, Any]]:
         order_no = tracker.get_slot("order_no")
         identity = identity_of(tracker)
-        if not order_no or not identity.customer_token:
+        if not order_no or not (identity.customer_token or identity.phone_last4):
             return [SlotSet("cancel_result", "need_login")]
         try:
             orders.client.cancel(order_no, identity)

@@ -20,4 +20,10 @@ def customer_token(tracker: Tracker) -> Optional[str]:
 
 
 def identity_of(tracker: Tracker) -> Identity:
-    return Identity(customer_token=customer_token(tracker))
+    """A known customer, or an anonymous user who proved the current order's phone."""
+    order_no = tracker.get_slot("order_no")
+    verified = order_no and tracker.get_slot("verified_order") == order_no
+    return Identity(
+        customer_token=customer_token(tracker),
+        phone_last4=tracker.get_slot("phone_last4") if verified else None,
+    )

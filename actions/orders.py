@@ -28,20 +28,28 @@ def requested_order_no(tracker: Tracker) -> Optional[Text]:
     )
 
 
-def order_slots(order: Dict[str, Any]) -> List[Dict[Text, Any]]:
+def order_values(order: Dict[str, Any]) -> Dict[Text, Any]:
     items = "、".join(
         f"{item['name']}（{item['spec']}）×{item['quantity']}"
         for item in order["items"]
     )
-    return [
-        SlotSet("order_no", order["order_no"]),
-        SlotSet("order_status", order["status"]),
-        SlotSet("order_items", items),
-        SlotSet("order_total", order["total"]),
-        SlotSet("order_created", order["created_at"][:16].replace("T", " ")),
-        SlotSet("order_courier", order.get("courier")),
-        SlotSet("tracking_no", order.get("tracking_no")),
-    ]
+    return {
+        "order_no": order["order_no"],
+        "order_status": order["status"],
+        "order_items": items,
+        "order_total": order["total"],
+        "order_created": order["created_at"][:16].replace("T", " "),
+        "order_courier": order.get("courier"),
+        "tracking_no": order.get("tracking_no"),
+    }
+
+
+def order_slots(order: Dict[str, Any]) -> List[Dict[Text, Any]]:
+    return [SlotSet(name, value) for name, value in order_values(order).items()]
+
+
+# Outcomes the order form already settled; the action leaves them for the response.
+SETTLED = {"verify_locked", "no_orders", "need_login", "unavailable", "refused"}
 
 
 def order_cards(orders: List[Dict[str, Any]]) -> Dict[str, Any]:
@@ -80,12 +88,14 @@ class OrderLookup:
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
+        if tracker.get_slot("lookup_result") in SETTLED:
+            return []
         identity = identity_of(tracker)
         order_no = requested_order_no(tracker)
         try:
             if not order_no:
                 return self.choose_order(dispatcher, identity)
-            if not identity.customer_token:
+            if not (identity.customer_token or identity.phone_last4):
                 return [SlotSet("lookup_result", "need_login")]
             return [SlotSet("lookup_result", "found"), *self.lookup(order_no, identity)]
         except ServiceDeskError as exc:
@@ -119,6 +129,25 @@ class OrderLookup:
             f"{o['order_no']}  {o['first_item']}  {o['status_label']}" for o in orders
         )
         return [SlotSet("lookup_result", "choose"), SlotSet("recent_orders", listing)]
+
+
+class ActionAskOrderNo(Action):
+    """The order form's question: the words from the domain, then the order cards."""
+
+    def name(self) -> Text:
+        return "action_ask_order_no"
+
+    def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response="utter_ask_order_no")
+        cards = tracker.get_slot("order_cards")
+        if cards:
+            dispatcher.utter_message(json_message=cards)
+        return []
 
 
 class ActionQueryOrder(OrderLookup, Action):

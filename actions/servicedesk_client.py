@@ -156,3 +156,66 @@ class ServiceDeskClient:
         return self._call("GET", "/api/products", params={"q": query, "limit": limit})[
             "products"
         ]
+
+    def after_sales(self, order_no: str, identity: Identity) -> list:
+        return self._call("GET", f"/api/orders/{order_no}/after-sales", identity)[
+            "after_sales"
+        ]
+
+    def create_after_sale(
+        self,
+        order_no: str,
+        identity: Identity,
+        kind: str,
+        reason: str,
+        new_spec: Optional[str] = None,
+        dry_run: bool = False,
+    ) -> Dict[str, Any]:
+        return self._call(
+            "POST",
+            f"/api/orders/{order_no}/after-sales",
+            identity,
+            json={"kind": kind, "reason": reason, "new_spec": new_spec},
+            params={"dry_run": "true"} if dry_run else None,
+        )
+
+    def invoices(self, order_no: str, identity: Identity) -> list:
+        return self._call("GET", f"/api/orders/{order_no}/invoices", identity)[
+            "invoices"
+        ]
+
+    def check_invoice_field(self, field: str, value: str) -> None:
+        self._call(
+            "POST", "/api/invoices/check-field", json={"field": field, "value": value}
+        )
+
+    def create_invoice(
+        self,
+        order_no: str,
+        identity: Identity,
+        kind: str,
+        title: str,
+        tax_id: Optional[str],
+        email: str,
+    ) -> Dict[str, Any]:
+        return self._call(
+            "POST",
+            f"/api/orders/{order_no}/invoices",
+            identity,
+            json={"kind": kind, "title": title, "tax_id": tax_id, "email": email},
+        )
+
+    def change_shipping(
+        self,
+        order_no: str,
+        identity: Identity,
+        changes: Dict[str, str],
+        dry_run: bool = False,
+    ) -> Dict[str, Any]:
+        return self._call(
+            "PATCH",
+            f"/api/orders/{order_no}/shipping",
+            identity,
+            json=changes,
+            params={"dry_run": "true"} if dry_run else None,
+        )

@@ -46,6 +46,11 @@ class InvoiceIn(BaseModel):
     email: str = Field(..., max_length=100)
 
 
+class InvoiceFieldIn(BaseModel):
+    field: str = Field(..., regex="^(title|tax_id|email)$")
+    value: str = Field("", max_length=200)
+
+
 class VerifyIn(BaseModel):
     phone_last4: str = Field(..., min_length=1, max_length=10)
 
@@ -222,12 +227,16 @@ def create_app(
     @app.patch("/api/orders/{order_no}/shipping", dependencies=authorized)
     def change_shipping(
         body: ShippingChange,
+        dry_run: bool = Query(False),
         order: Order = Depends(authorized_order),
         session: Session = Depends(get_session),
     ) -> dict:
         services.update_shipping(
             order, body.consignee, body.phone, body.region, body.address_detail
         )
+        if dry_run:
+            session.rollback()
+            return {**views.order_detail(order), "modifiable": True}
         session.commit()
         return views.order_detail(order)
 
@@ -242,9 +251,16 @@ def create_app(
     )
     def create_after_sale(
         body: AfterSaleIn,
+        dry_run: bool = Query(False),
         order: Order = Depends(authorized_order),
         session: Session = Depends(get_session),
     ) -> dict:
+        if dry_run:
+            # The rules answer before the user has said everything; nothing is stored.
+            services.check_after_sale(
+                order, body.kind, body.reason, body.item_id, clock()
+            )
+            return {"order_no": order.order_no, "allowed": True}
         request = services.create_after_sale(
             session, order, body.kind, body.reason, body.item_id, body.new_spec, clock()
         )
@@ -290,6 +306,12 @@ def create_app(
         payload = {**views.invoice_view(invoice, download_url(request, invoice))}
         payload["existing"] = existing
         return JSONResponse(payload, status_code=200 if existing else 201)
+
+    @app.post("/api/invoices/check-field", dependencies=authorized)
+    def check_invoice_field(body: InvoiceFieldIn) -> dict:
+        """One invoice field against the rules, so a form can re-ask at once."""
+        services.check_invoice_field(body.field, body.value)
+        return {"field": body.field, "valid": True}
 
     @app.get("/api/invoices/{invoice_no}/download", response_class=PlainTextResponse)
     def download_invoice(

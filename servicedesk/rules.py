@@ -119,6 +119,27 @@ def uscc_is_valid(code: str) -> bool:
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 
+def check_invoice_title(title: str) -> None:
+    if not title or not title.strip():
+        raise RuleViolation("INVALID_TITLE", "请填写发票抬头。", status=422)
+
+
+def check_invoice_email(email: str) -> None:
+    if not _EMAIL.match((email or "").strip()):
+        raise RuleViolation(
+            "INVALID_EMAIL", "邮箱格式不正确，请检查后重新填写。", status=422
+        )
+
+
+def check_tax_id(tax_id: str) -> None:
+    if not uscc_is_valid(tax_id or ""):
+        raise RuleViolation(
+            "INVALID_TAX_ID",
+            "增值税专用发票需要有效的 18 位统一社会信用代码，请核对后重新填写。",
+            status=422,
+        )
+
+
 def check_invoice(
     kind: str, title: str, tax_id: Optional[str], email: str, status: str
 ):
@@ -126,15 +147,7 @@ def check_invoice(
         raise RuleViolation(
             "ORDER_NOT_INVOICEABLE", "未付款或已取消的订单不能开具发票。"
         )
-    if not title or not title.strip():
-        raise RuleViolation("INVALID_TITLE", "请填写发票抬头。", status=422)
-    if not _EMAIL.match(email or ""):
-        raise RuleViolation(
-            "INVALID_EMAIL", "邮箱格式不正确，请检查后重新填写。", status=422
-        )
-    if kind == "vat_special" and not uscc_is_valid(tax_id or ""):
-        raise RuleViolation(
-            "INVALID_TAX_ID",
-            "增值税专用发票需要有效的 18 位统一社会信用代码，请核对后重新填写。",
-            status=422,
-        )
+    check_invoice_title(title)
+    check_invoice_email(email)
+    if kind == "vat_special" or tax_id:
+        check_tax_id(tax_id or "")

@@ -123,6 +123,23 @@ def update_shipping(
     return order
 
 
+def check_after_sale(
+    order: Order, kind: str, reason: str, item_id: Optional[int], now: datetime
+) -> None:
+    """Raises the rule that refuses this request, if any; changes nothing."""
+    if kind not in ("refund", "return", "exchange"):
+        raise RuleViolation("INVALID_KIND", "售后类型只能是退款、退货或换货。", 422)
+    item = next((i for i in order.items if item_id in (None, i.id)), None)
+    if item is None:
+        raise RuleViolation("ITEM_NOT_FOUND", "订单里没有这件商品。", 404)
+    open_kinds = [
+        r.kind
+        for r in order.after_sales
+        if r.order_item_id == item.id and r.state in rules.OPEN_AFTER_SALE_STATES
+    ]
+    rules.check_after_sale(kind, reason, order.status, order.signed_at, now, open_kinds)
+
+
 def create_after_sale(
     session: Session,
     order: Order,
@@ -139,12 +156,7 @@ def create_after_sale(
         raise RuleViolation("ITEM_NOT_FOUND", "订单里没有这件商品。", 404)
     if kind == "exchange" and not (new_spec or "").strip():
         raise RuleViolation("NEW_SPEC_REQUIRED", "换货请告诉我想换的规格。", 422)
-    open_kinds = [
-        r.kind
-        for r in order.after_sales
-        if r.order_item_id == item.id and r.state in rules.OPEN_AFTER_SALE_STATES
-    ]
-    rules.check_after_sale(kind, reason, order.status, order.signed_at, now, open_kinds)
+    check_after_sale(order, kind, reason, item.id, now)
     request = AfterSale(
         request_no="",
         order=order,
@@ -195,6 +207,15 @@ def request_invoice(
         session.flush()
         invoice.invoice_no = f"INV{now:%Y%m%d}{invoice.id:06d}"
     return invoice, False
+
+
+def check_invoice_field(field: str, value: str) -> None:
+    if field == "title":
+        rules.check_invoice_title(value)
+    elif field == "email":
+        rules.check_invoice_email(value)
+    elif field == "tax_id":
+        rules.check_tax_id(value)
 
 
 def search_products(session: Session, query: str, limit: int) -> List[Product]:
