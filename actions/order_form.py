@@ -189,7 +189,13 @@ class ValidateOrderForm(FormValidationAction):
         events: List[EventType] = []
         if self.starting(tracker):
             events = [SlotSet(name, None) for name in START_RESETS]
-            tracker.add_slots(events)
+            # Not through add_slots: these are no answers to validate.
+            tracker.slots.update({name: None for name in START_RESETS})
+            if self.locked_out(tracker):
+                # Three failed proofs hold for the rest of the conversation.
+                locked = SlotSet("lookup_result", "verify_locked")
+                tracker.slots["lookup_result"] = "verify_locked"
+                events.append(locked)
         validated = await self.get_validation_events(dispatcher, tracker, domain)
         tracker.add_slots(validated)
         events += validated
@@ -202,6 +208,11 @@ class ValidateOrderForm(FormValidationAction):
         return events
 
     # -- helpers ---------------------------------------------------------------------
+
+    @staticmethod
+    def locked_out(tracker: Tracker) -> bool:
+        failures = tracker.get_slot("verify_failures") or 0
+        return not customer_token(tracker) and failures >= MAX_VERIFY_FAILURES
 
     @staticmethod
     def starting(tracker: Tracker) -> bool:
@@ -254,8 +265,6 @@ class ValidateOrderForm(FormValidationAction):
         if tracker.get_slot("order_no") or tracker.get_slot("lookup_result"):
             return []
         if not customer_token(tracker):
-            if (tracker.get_slot("verify_failures") or 0) >= MAX_VERIFY_FAILURES:
-                return [SlotSet("lookup_result", "verify_locked")]
             return [SlotSet("lookup_result", "need_order_no")]
         identity = self.identity(tracker)
         try:

@@ -7,6 +7,7 @@ import re
 import pytest
 import requests
 
+from tests.servicedesk_process import API_TOKEN
 from tests.stack import Stack
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -83,7 +84,7 @@ def test_known_customer_sees_their_single_order(stack):
 def test_choosing_an_order_card_shows_its_parcel(stack):
     first = stack.say("zw", "我的快递到哪了", customer_token="demo-vip-zhangwei")
     cards = next(m["custom"]["orders"] for m in first if "custom" in m)
-    assert "哪个订单" in texts(first)
+    assert "是哪一个" in texts(first)
     shipped = next(c for c in cards if c["status"] == "shipped")
     reply = texts(stack.say("zw", shipped["payload"]))
     assert shipped["order_no"] in reply and "运单号" in reply
@@ -99,9 +100,65 @@ def test_cancelling_asks_first_then_cancels(stack):
     assert "已经取消了" in texts(stack.say("cancel", "取消订单", **me))
 
 
-def test_anonymous_user_cannot_see_an_order(stack):
+def test_anonymous_user_sees_an_order_only_after_the_phone_check(stack):
     reply = texts(stack.say("anon", "查一下订单2026112000010"))
-    assert "登录" in reply and "元" not in reply
+    assert "后四位" in reply and "元" not in reply
+    wrong = texts(stack.say("anon", "1234"))
+    assert "不符" in wrong and "元" not in wrong
+    # demo-lina's order: the phone on it ends in 5678
+    shown = texts(stack.say("anon", "5678"))
+    assert "2026112000010" in shown and "待发货" in shown
+
+
+def test_three_wrong_phone_checks_end_the_attempt(stack):
+    stack.say("guess", "查一下订单2026112000010")
+    for digits in ("1111", "2222"):
+        assert "后四位" in texts(stack.say("guess", digits))
+    locked = stack.say("guess", "3333")
+    assert "停止" in texts(locked) and "元" not in texts(locked)
+    assert "/request_human" in [
+        b["payload"] for m in locked for b in m.get("buttons", [])
+    ]
+    assert "停止" in texts(stack.say("guess", "查订单2026112000010"))
+
+
+def test_a_return_from_order_list_to_request_number(stack):
+    """The done-when path: list orders, choose one, see the parcel, apply for a return."""
+    me = {"customer_token": "demo-vip-zhangwei"}
+    listing = stack.say("ret", "我的订单", **me)
+    cards = next(m["custom"]["orders"] for m in listing if "custom" in m)
+    signed = next(c for c in cards if c["status"] == "signed")
+    assert signed["order_no"] in texts(stack.say("ret", signed["payload"], **me))
+    parcel = texts(stack.say("ret", "物流信息呢", **me))
+    assert signed["order_no"] in parcel and "签收" in parcel
+    # "退货" already says which kind: the form goes straight to the reason.
+    ask_reason = stack.say("ret", "我要退货", **me)
+    reasons = [b["payload"] for m in ask_reason for b in m.get("buttons", [])]
+    assert '/inform{"reason":"不想要了"}' in reasons
+    confirm = stack.say("ret", '/inform{"reason":"不想要了"}', **me)
+    assert "确认提交" in texts(confirm)
+    done = texts(stack.say("ret", "/affirm", **me))
+    request_no = re.search(r"AS\d+", done).group(0)
+    assert "1-3个工作日原路退回" in done
+    shown = requests.get(
+        f"{stack.desk.url}/api/after-sales/{request_no}",
+        headers={
+            "Authorization": f"Bearer {API_TOKEN}",
+            **{"X-Customer-Token": me["customer_token"]},
+        },
+        timeout=10,
+    ).json()
+    assert shown["order_no"] == signed["order_no"] and shown["reason"] == "不想要了"
+
+
+def test_a_policy_question_inside_a_form_then_back(stack):
+    me = {"customer_token": "demo-lina"}
+    stack.say("faq-in-form", "申请退款", **me)
+    stack.say("faq-in-form", "2026112000010", **me)
+    answer = stack.say("faq-in-form", "退货运费谁出", **me)
+    assert "运费" in texts(answer)
+    assert stack.tracker("faq-in-form")["active_loop"].get("name") == "order_form"
+    assert "已停止" in texts(stack.say("faq-in-form", "算了", **me))
 
 
 @pytest.mark.parametrize("message", ["   ", "退" * 5000, "<script>alert(1)</script>"])

@@ -102,5 +102,19 @@ def test_every_intent_and_response_is_exercised_by_a_test_story(project_root, do
     intents = {step["intent"] for step in steps if "intent" in step}
     actions = {step["action"] for step in steps if "action" in step}
     assert set(domain["intents"]) <= intents
-    responses = {name.split("/")[0] for name in domain["responses"]}
+    # Form prompts are sent by the form itself, never as a story step.
+    prompts = {
+        f"utter_ask_{slot}"
+        for form in domain.get("forms", {}).values()
+        for slot in form["required_slots"]
+    }
+    responses = {name.split("/")[0] for name in domain["responses"]} - prompts
     assert responses <= actions, sorted(responses - actions)
+
+
+def test_every_form_slot_has_a_prompt(domain):
+    for name, form in domain["forms"].items():
+        for slot in form["required_slots"]:
+            assert f"utter_ask_{slot}" in domain["responses"] or (
+                f"action_ask_{slot}" in domain["actions"]
+            ), f"{name} cannot ask for {slot}"
