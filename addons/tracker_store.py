@@ -3,7 +3,9 @@
 Rasa's SQLTrackerStore already accepts a full URL; this subclass adds what a fresh
 checkout needs: an environment override (TRACKER_STORE_URL) so one endpoints.yml serves
 SQLite in development and PostgreSQL in production, and creation of the SQLite file's
-directory, which SQLite itself will not do.
+directory, which SQLite itself will not do, and write-ahead logging for SQLite so that a
+commit does not wait for a full disk sync (the last turns could be lost on a power cut,
+never on a crash of the server) and readers do not block the writer.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, Optional, Text
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 DEFAULT_URL = "sqlite:///var/tracker.db"
@@ -45,3 +48,14 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         url = resolve_url(host)
         ensure_sqlite_directory(url)
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        if make_url(url).get_backend_name() == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            # Connections opened while the tables were created predate the listener.
+            self.engine.dispose()
+
+
+def _sqlite_pragmas(connection: Any, _: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

@@ -18,6 +18,7 @@ and the resident memory of each process. Not part of the tests: numbers, not ver
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -77,6 +78,11 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def customers_for_forms(database: Path, count: int) -> List[str]:
@@ -159,11 +165,33 @@ class Bench:
         self.say("after_sales", sender, "/affirm", token)
 
 
-def run_phase(users: int, job: Callable[[int], None]) -> float:
+CPU_USE: Dict[str, Dict[str, float]] = {}
+THINK = [1.0]
+
+
+def run_phase(name: str, users: int, job: Callable[[int], None], stack: Stack) -> float:
+    processes = {
+        "rasa": stack.rasa.pid,
+        "action server": stack.actions.pid,
+        "service desk": stack.desk.process.pid,
+        "bench client": os.getpid(),
+    }
+    before = {key: cpu_seconds(pid) for key, pid in processes.items()}
     started = time.perf_counter()
+
+    def staggered(user: int) -> None:
+        # Users arrive over a few seconds, as they do, not all in the same instant.
+        time.sleep(random.uniform(0, 2 * THINK[0]))
+        job(user)
+
     with ThreadPoolExecutor(max_workers=users) as pool:
-        list(pool.map(job, range(users)))
-    return time.perf_counter() - started
+        list(pool.map(staggered, range(users)))
+    elapsed = time.perf_counter() - started
+    CPU_USE[name] = {
+        key: (cpu_seconds(pid) - before[key]) / elapsed
+        for key, pid in processes.items()
+    }
+    return elapsed
 
 
 def report(recorder: Recorder, durations: Dict[str, float], stack: Stack) -> None:
@@ -199,6 +227,9 @@ def report(recorder: Recorder, durations: Dict[str, float], stack: Stack) -> Non
         f" = {business_p95 / greeting_p95:.2f}  (target <= 1.5, and p95 <= 200 ms)"
     )
     print(f"failed turns: {recorder.errors}")
+    print("\nCPU use per phase (cores busy; the machine has", os.cpu_count(), "cores)")
+    for phase, use in CPU_USE.items():
+        print(f"  {phase:<14}" + "  ".join(f"{k} {v:.2f}" for k, v in use.items()))
     print("\nresident memory")
     for name, process in (
         ("rasa", stack.rasa),
@@ -215,7 +246,7 @@ def main() -> None:
     parser.add_argument(
         "--turns", type=int, default=10, help="greetings/parses per user"
     )
-    parser.add_argument("--think", type=float, default=1.0, help="mean pause, seconds")
+    parser.add_argument("--think", type=float, default=3.0, help="mean pause, seconds")
     parser.add_argument("--model", default=str(ROOT / "models" / "assistant.tar.gz"))
     args = parser.parse_args()
     random.seed(42)
@@ -236,6 +267,7 @@ def main() -> None:
             bench.greetings(3)
             recorder.samples.clear()
             bench.think = args.think
+            THINK[0] = args.think
             print(
                 f"{args.users} concurrent users, mean pause {args.think:.1f} s between"
                 " messages",
@@ -243,9 +275,14 @@ def main() -> None:
             )
             durations = {
                 "greetings": run_phase(
-                    args.users, lambda _: bench.greetings(args.turns)
+                    "greetings",
+                    args.users,
+                    lambda _: bench.greetings(args.turns),
+                    stack,
                 ),
-                "parse": run_phase(args.users, lambda _: bench.parses(args.turns)),
+                "parse": run_phase(
+                    "parse", args.users, lambda _: bench.parses(args.turns), stack
+                ),
             }
 
             def conversations(user: int) -> None:
@@ -255,7 +292,9 @@ def main() -> None:
                     )
 
             before = len(recorder.samples["greeting"])
-            durations["conversations"] = run_phase(args.users, conversations)
+            durations["conversations"] = run_phase(
+                "conversations", args.users, conversations, stack
+            )
             durations["conversation_greetings"] = (
                 len(recorder.samples["greeting"]) - before
             )

@@ -33,3 +33,14 @@ def test_sqlite_file_in_a_new_directory_keeps_events(tmp_path, monkeypatch):
     again = UrlSQLTrackerStore(domain=Domain.empty(), host=f"sqlite:///{db}")
     reloaded = asyncio.run(again.retrieve("u1"))
     assert reloaded.latest_message.intent["name"] == "request_refund"
+
+
+def test_sqlite_uses_write_ahead_logging(tmp_path, monkeypatch):
+    from addons.tracker_store import UrlSQLTrackerStore
+
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    store = UrlSQLTrackerStore(host=f"sqlite:///{tmp_path / 'wal.db'}")
+    with store.engine.connect() as connection:
+        mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+        sync = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+    assert mode == "wal" and sync == 1  # NORMAL
