@@ -56,6 +56,7 @@ START_RESETS = (
     "refusal",
     "request_no",
     "after_sale_state",
+    "request_kind",
     "invoice_link",
     "order_cards",
     "recent_orders",
@@ -65,7 +66,7 @@ ENTITY_SLOTS = {"order_no", "reason", "aftersale_type", "invoice_type", "modify_
 AFTER_SALE_TASKS = {"request_refund", "request_return_exchange"}
 OPEN_STATES = {"submitted", "approved", "returning"}
 
-ORDER_NO = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{0,2}\d{6,20}(?![0-9])")
+ORDER_NO = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{0,2}\d{6,20}(?![0-9A-Za-z])")
 PHONE = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)")
 LAST4 = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
@@ -97,6 +98,8 @@ def reason_of(text: Text) -> Optional[Text]:
 
 
 def kind_label_of(text: Text) -> Optional[Text]:
+    if "退换" in text:
+        return None  # both: ask
     if "换" in text:
         return "换货"
     if "退" in text:
@@ -138,6 +141,18 @@ def answer_text(tracker: Tracker, value: Any) -> Text:
     """What the user answered: the slot candidate, or the raw text."""
     text = value if isinstance(value, str) else tracker.latest_message.get("text", "")
     return (text or "").strip()
+
+
+def value_before_latest_message(tracker: Tracker, slot: Text) -> Any:
+    """The slot's value before the user's latest message was processed."""
+    events = tracker.events
+    latest_user = max(
+        (i for i, e in enumerate(events) if e.get("event") == "user"), default=0
+    )
+    for event in reversed(events[:latest_user]):
+        if event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
 
 
 def after_sale_kind(task: Optional[Text], label: Optional[Text], status: Text) -> Text:
@@ -199,7 +214,9 @@ class ValidateOrderForm(FormValidationAction):
         validated = await self.get_validation_events(dispatcher, tracker, domain)
         tracker.add_slots(validated)
         events += validated
-        prepared = self.prepare_next_question(tracker)
+        prepared = self.inferred_from_request(tracker) if self.starting(tracker) else []
+        tracker.add_slots(prepared)
+        prepared += self.prepare_next_question(tracker)
         tracker.add_slots(prepared)
         events += prepared
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
@@ -232,8 +249,14 @@ class ValidateOrderForm(FormValidationAction):
             return tracker.get_slot("task") == "query_order" and not fresh
         return not fresh
 
-    @staticmethod
-    def invalid(slot: Text, tracker: Tracker, hint: Text) -> Dict[Text, Any]:
+    @classmethod
+    def invalid(cls, slot: Text, tracker: Tracker, hint: Text) -> Dict[Text, Any]:
+        if (cls.starting(tracker) and slot != "order_no") or (
+            tracker.latest_message.get("text") or ""
+        ).startswith("/"):
+            # The request itself or a click on an older question's button is no answer
+            # to this question: ask plainly, without counting a mistake.
+            return {slot: None}
         count = 1
         if tracker.get_slot("invalid_slot") == slot:
             count = int(tracker.get_slot("invalid_count") or 0) + 1
@@ -259,6 +282,31 @@ class ValidateOrderForm(FormValidationAction):
             customer_token=customer_token(tracker),
             phone_last4=phone_last4 or tracker.get_slot("phone_last4"),
         )
+
+    @staticmethod
+    def inferred_from_request(tracker: Tracker) -> List[EventType]:
+        """Choices the request itself already made ("改收货地址", "开专票", "换货")."""
+        text = tracker.latest_message.get("text") or ""
+        task = tracker.get_slot("task")
+        if task == "modify_order" and not tracker.get_slot("modify_field"):
+            field = modify_field_of(text)
+            if field:
+                return [
+                    SlotSet("modify_field", field),
+                    SlotSet("modify_field_label", MODIFY_FIELDS[field]),
+                ]
+        if task == "request_invoice" and not tracker.get_slot("invoice_type"):
+            kind = invoice_type_of(text)
+            if kind:
+                return [
+                    SlotSet("invoice_type", kind),
+                    SlotSet("invoice_type_label", INVOICE_TYPES[kind]),
+                ]
+        if task == "request_return_exchange" and not tracker.get_slot("aftersale_type"):
+            label = kind_label_of(text)
+            if label:
+                return [SlotSet("aftersale_type", label)]
+        return []
 
     def prepare_next_question(self, tracker: Tracker) -> List[EventType]:
         """Before asking which order: the customer's orders as choices, or a dead end."""
@@ -326,7 +374,7 @@ class ValidateOrderForm(FormValidationAction):
                         "lookup_result": "progress",
                         "request_no": request["request_no"],
                         "after_sale_state": request["state_label"],
-                        "aftersale_type": request["kind_label"],
+                        "request_kind": request["kind_label"],
                     }
             kind = after_sale_kind(
                 task, tracker.get_slot("aftersale_type"), order["status"]
@@ -388,6 +436,16 @@ class ValidateOrderForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         if value is None or self.stale("order_no", tracker):
             return {"order_no": None}
+        values = self.order_no_values(value, tracker)
+        asked = tracker.get_slot(REQUESTED_SLOT)
+        kept = value_before_latest_message(tracker, "order_no")
+        if asked not in (None, "order_no") and kept and values.get("order_no") is None:
+            # A number inside another answer (a tax id, an address) that is no order of
+            # this customer: keep the order the form is about.
+            return {"order_no": kept}
+        return values
+
+    def order_no_values(self, value: Any, tracker: Tracker) -> Dict[Text, Any]:
         match = ORDER_NO.search(answer_text(tracker, value))
         if not match:
             return self.invalid("order_no", tracker, "invalid")

@@ -61,13 +61,22 @@ class Conversation:
 
     def tracker(self, text, candidates, intent="inform", entities=()):
         metadata = {"customer_token": self.token} if self.token else {}
-        events = [
-            {"event": "user", "text": text, "metadata": metadata},
-            {"event": "action", "name": "order_form"},
-        ] + [
+        before = [
             {"event": "slot", "name": name, "value": value}
-            for name, value in candidates.items()
+            for name, value in self.slots.items()
+            if value is not None
         ]
+        events = (
+            before
+            + [
+                {"event": "user", "text": text, "metadata": metadata},
+                {"event": "action", "name": "order_form"},
+            ]
+            + [
+                {"event": "slot", "name": name, "value": value}
+                for name, value in candidates.items()
+            ]
+        )
         return Tracker(
             sender_id="form-test",
             slots={**self.slots, **candidates},
@@ -190,7 +199,7 @@ def test_a_parcel_in_transit_is_refused_before_any_question(demo, domain):
 def test_the_return_window_depends_on_the_reason(demo, domain):
     order_no = orders_of(demo, VIP, "signed")[1]  # signed ten days ago
     talk = Conversation(domain, "request_return_exchange", token=VIP)
-    talk.start("退货", order_no=order_no)
+    talk.start("申请售后", order_no=order_no)
     assert talk.asking == "aftersale_type"
     talk.say('/inform{"aftersale_type":"退货"}', aftersale_type="退货")
     talk.say("不喜欢")
@@ -198,7 +207,7 @@ def test_the_return_window_depends_on_the_reason(demo, domain):
     assert talk.asking is None
 
     quality = Conversation(domain, "request_return_exchange", token=VIP)
-    quality.start("退货", order_no=order_no)
+    quality.start("申请售后", order_no=order_no)
     quality.say("退货退款")
     quality.say("东西坏了，有质量问题")
     assert quality.slots["reason"] == "质量问题"
@@ -209,7 +218,7 @@ def test_an_exchange_asks_for_the_new_spec_and_can_be_declined(demo, domain):
     order_no = orders_of(demo, VIP, "signed")[0]  # signed two days ago
     talk = Conversation(domain, "request_return_exchange", token=VIP)
     talk.start("换货", order_no=order_no)
-    talk.say("换货")
+    assert talk.slots["aftersale_type"] == "换货"
     talk.say("尺码不合适")
     assert talk.asking == "new_spec"
     talk.say("")
@@ -325,7 +334,7 @@ def test_values_of_an_earlier_request_are_not_reused(demo, domain):
     order_no = orders_of(demo, VIP, "signed")[0]
     talk = Conversation(domain, "request_return_exchange", token=VIP)
     talk.slots.update(reason="质量问题", confirmed=True, lookup_result="created")
-    talk.start("我要换货", order_no=order_no)
+    talk.start("我要申请售后", order_no=order_no)
     assert talk.slots["reason"] is None and talk.slots["confirmed"] is None
     assert talk.asking == "aftersale_type"
 
@@ -341,3 +350,35 @@ def test_backend_down_ends_the_form_politely(monkeypatch, domain):
     assert talk.slots["lookup_result"] == "unavailable"
     assert talk.asking is None
     assert talk.submit(ActionSubmitAfterSale())["lookup_result"] == "unavailable"
+
+
+def test_the_request_itself_answers_the_first_question(demo, domain):
+    talk = Conversation(domain, "modify_order", token=NEWCOMER)
+    talk.start("我要改收货地址")
+    assert talk.slots["modify_field"] == "address"
+    assert talk.asking == "modify_value"
+
+    vat = Conversation(domain, "request_invoice", token=VIP)
+    vat.start("开增值税专用发票", order_no=orders_of(demo, VIP, "signed")[2])
+    assert vat.slots["invoice_type"] == "vat_special"
+    assert vat.asking == "invoice_title"
+
+
+def test_digits_inside_a_tax_id_do_not_replace_the_order(demo, domain):
+    order_no = orders_of(demo, VIP, "signed")[2]
+    talk = Conversation(domain, "request_invoice", token=VIP)
+    talk.start("开专票", order_no=order_no)
+    talk.say("上海星河科技有限公司")
+    assert talk.asking == "tax_id"
+    talk.say(VALID_USCC, tax_id=VALID_USCC, order_no="91350100")
+    assert talk.slots["order_no"] == order_no
+    assert talk.asking == "email"
+
+
+def test_a_click_on_an_old_button_is_not_counted_as_a_mistake(demo, domain):
+    talk = Conversation(domain, "request_invoice", token=VIP)
+    talk.start("开专票", order_no=orders_of(demo, VIP, "signed")[2])
+    assert talk.asking == "invoice_title"
+    talk.say('/inform{"invoice_type":"normal"}')
+    assert talk.asking == "invoice_title"
+    assert talk.slots.get("form_hint") is None

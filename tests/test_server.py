@@ -12,7 +12,7 @@ from tests.stack import Stack
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Vague messages the NLU is unsure about: they start the two-stage fallback.
-VAGUE = "我想问一下那个东西"
+VAGUE = "这个怎么说呢"
 VAGUE_AGAIN = "嗯……怎么说呢"
 
 

@@ -118,3 +118,18 @@ def test_every_form_slot_has_a_prompt(domain):
             assert f"utter_ask_{slot}" in domain["responses"] or (
                 f"action_ask_{slot}" in domain["actions"]
             ), f"{name} cannot ask for {slot}"
+
+
+def test_conditional_variations_never_overlap(domain):
+    """Rasa picks at random among matching variations: at most one may match."""
+    from itertools import combinations
+
+    for name, variations in domain["responses"].items():
+        conditions = [
+            {c["name"]: c["value"] for c in v["condition"]}
+            for v in variations
+            if v.get("condition")
+        ]
+        for first, second in combinations(conditions, 2):
+            shared = set(first) & set(second)
+            assert any(first[k] != second[k] for k in shared), (name, first, second)
