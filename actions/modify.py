@@ -2,57 +2,28 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions import orders
+from actions.form_submission import FormSubmission
 from actions.identity import identity_of
-from actions.order_form import FINAL_OUTCOMES, shipping_change
-from actions.servicedesk_client import ServiceDeskError, ServiceDeskUnavailable
-
-logger = logging.getLogger(__name__)
+from actions.order_form import shipping_change
 
 
-class ActionSubmitModification(Action):
+class ActionSubmitModification(FormSubmission, Action):
     def name(self) -> Text:
         return "action_submit_modification"
 
-    def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[Dict[Text, Any]]:
-        if tracker.get_slot("lookup_result") in FINAL_OUTCOMES:
-            return []
-        if not tracker.get_slot("confirmed"):
-            return [SlotSet("lookup_result", "kept")]
-        try:
-            order = orders.client.change_shipping(
-                tracker.get_slot("order_no"),
-                identity_of(tracker),
-                shipping_change(
-                    tracker.get_slot("modify_field"), tracker.get_slot("modify_value")
-                ),
-            )
-        except ServiceDeskError as exc:
-            logger.info("order change refused: %s", exc)
-            return [SlotSet("lookup_result", "refused"), SlotSet("refusal", exc.code)]
-        except ServiceDeskUnavailable:
-            return [SlotSet("lookup_result", "unavailable")]
-        shipping = order["shipping"]
-        return [
-            SlotSet("lookup_result", "modified"),
-            SlotSet(
-                "modify_value",
-                {
-                    "address": shipping["address"],
-                    "phone": shipping["phone"],
-                    "consignee": shipping["consignee"],
-                }.get(tracker.get_slot("modify_field"), shipping["address"]),
-            ),
-        ]
+    def submit(self, tracker: Tracker) -> List[Dict[Text, Any]]:
+        field = tracker.get_slot("modify_field")
+        order = orders.client.change_shipping(
+            tracker.get_slot("order_no"),
+            identity_of(tracker),
+            shipping_change(field, tracker.get_slot("modify_value")),
+        )
+        # What the order now says, masked by the service desk.
+        shown = order["shipping"].get(field) or order["shipping"]["address"]
+        return [SlotSet("lookup_result", "modified"), SlotSet("modify_value", shown)]

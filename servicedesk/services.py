@@ -17,6 +17,7 @@ from servicedesk.models import (
     Customer,
     Invoice,
     Order,
+    OrderItem,
     Product,
     Ticket,
 )
@@ -125,8 +126,8 @@ def update_shipping(
 
 def check_after_sale(
     order: Order, kind: str, reason: str, item_id: Optional[int], now: datetime
-) -> None:
-    """Raises the rule that refuses this request, if any; changes nothing."""
+) -> OrderItem:
+    """The item concerned, or the rule that refuses this request; changes nothing."""
     if kind not in ("refund", "return", "exchange"):
         raise RuleViolation("INVALID_KIND", "售后类型只能是退款、退货或换货。", 422)
     item = next((i for i in order.items if item_id in (None, i.id)), None)
@@ -138,6 +139,7 @@ def check_after_sale(
         if r.order_item_id == item.id and r.state in rules.OPEN_AFTER_SALE_STATES
     ]
     rules.check_after_sale(kind, reason, order.status, order.signed_at, now, open_kinds)
+    return item
 
 
 def create_after_sale(
@@ -149,14 +151,9 @@ def create_after_sale(
     new_spec: Optional[str],
     now: datetime,
 ) -> AfterSale:
-    if kind not in ("refund", "return", "exchange"):
-        raise RuleViolation("INVALID_KIND", "售后类型只能是退款、退货或换货。", 422)
-    item = next((i for i in order.items if item_id in (None, i.id)), None)
-    if item is None:
-        raise RuleViolation("ITEM_NOT_FOUND", "订单里没有这件商品。", 404)
+    item = check_after_sale(order, kind, reason, item_id, now)
     if kind == "exchange" and not (new_spec or "").strip():
         raise RuleViolation("NEW_SPEC_REQUIRED", "换货请告诉我想换的规格。", 422)
-    check_after_sale(order, kind, reason, item.id, now)
     request = AfterSale(
         request_no="",
         order=order,

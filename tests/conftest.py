@@ -25,3 +25,33 @@ def trained_model() -> Path:
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` (make test does it first)")
     return MODEL
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory):
+    """A real service desk on a temporary seeded database, one per test module."""
+    from tests.servicedesk_process import ServiceDeskProcess
+
+    process = ServiceDeskProcess(tmp_path_factory.mktemp("desk"))
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def demo(desk):
+    """Demo customer token -> their orders (number and status)."""
+    import requests
+
+    customers = requests.get(f"{desk.url}/api/demo/customers", timeout=5).json()
+    return {c["token"]: c["orders"] for c in customers["customers"]}
+
+
+@pytest.fixture
+def desk_client(desk, monkeypatch):
+    """Points the actions' one service-desk client at the test desk."""
+    from actions import orders
+    from actions.servicedesk_client import ServiceDeskClient
+    from tests.servicedesk_process import API_TOKEN
+
+    monkeypatch.setattr(orders, "client", ServiceDeskClient(desk.url, API_TOKEN))

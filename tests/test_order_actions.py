@@ -6,28 +6,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import orders
 from actions.servicedesk_client import ServiceDeskClient
-from tests.servicedesk_process import API_TOKEN, ServiceDeskProcess, free_port
+from tests.servicedesk_process import API_TOKEN, free_port
 
-
-@pytest.fixture(scope="module")
-def desk(tmp_path_factory):
-    process = ServiceDeskProcess(tmp_path_factory.mktemp("desk"))
-    process.start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(autouse=True)
-def client_for(desk, monkeypatch):
-    monkeypatch.setattr(orders, "client", ServiceDeskClient(desk.url, API_TOKEN))
-
-
-@pytest.fixture(scope="module")
-def demo(desk):
-    import requests
-
-    customers = requests.get(f"{desk.url}/api/demo/customers", timeout=5).json()
-    return {c["token"]: c["orders"] for c in customers["customers"]}
+pytestmark = pytest.mark.usefixtures("desk_client")
 
 
 def tracker(text="查订单", token=None, order_no=None, slots=None):

@@ -14,7 +14,7 @@ from actions.invoices import ActionSubmitInvoice
 from actions.modify import ActionSubmitModification
 from actions.order_form import ValidateOrderForm
 from actions.servicedesk_client import ServiceDeskClient
-from tests.servicedesk_process import API_TOKEN, ServiceDeskProcess, free_port
+from tests.servicedesk_process import API_TOKEN, free_port
 
 VIP = "demo-vip-zhangwei"
 LINA = "demo-lina"
@@ -22,23 +22,7 @@ NEWCOMER = "demo-new-wangfang"
 VALID_USCC = "91350100M000100Y43"
 
 
-@pytest.fixture(scope="module")
-def desk(tmp_path_factory):
-    process = ServiceDeskProcess(tmp_path_factory.mktemp("desk"))
-    process.start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(autouse=True)
-def client_for(desk, monkeypatch):
-    monkeypatch.setattr(orders, "client", ServiceDeskClient(desk.url, API_TOKEN))
-
-
-@pytest.fixture(scope="module")
-def demo(desk):
-    customers = requests.get(f"{desk.url}/api/demo/customers", timeout=5).json()
-    return {c["token"]: c["orders"] for c in customers["customers"]}
+pytestmark = pytest.mark.usefixtures("desk_client")
 
 
 @pytest.fixture(scope="module")
