@@ -16,9 +16,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from servicedesk import services, views
+from servicedesk import agents, services, views
 from servicedesk.config import Settings
 from servicedesk.db import make_engine, make_session_factory
+from servicedesk.handoff_api import build_router
 from servicedesk.models import AfterSale, Customer, Invoice, Order
 from servicedesk.rules import RuleViolation
 
@@ -78,6 +79,10 @@ def create_app(
     session_factory = make_session_factory(engine)
     app = FastAPI(title="Service desk API", version="1.0.0")
     app.state.session_factory = session_factory
+    if settings.demo:
+        with session_factory() as session:
+            agents.ensure_demo_agents(session)
+            session.commit()
 
     def get_session() -> Iterator[Session]:
         # Endpoints that change data commit before they return: the exit code of a
@@ -137,6 +142,8 @@ def create_app(
     ) -> Order:
         # FastAPI hands the endpoint the same session (dependencies are cached per request).
         return services.authorize_order(session, order_no, *who)
+
+    app.include_router(build_router(get_session, require_token, clock))
 
     @app.get("/api/health")
     def health() -> dict:

@@ -284,3 +284,71 @@ def test_ticket(client):
         headers=as_customer("demo-vip-zhangwei"),
     )
     assert created.status_code == 201 and created.json()["ticket_no"].startswith("TK")
+
+
+def agent_login(client, username="agent1", password="agent1-demo"):
+    response = client.post(
+        "/api/agent/login", json={"username": username, "password": password}
+    )
+    assert response.status_code == 200, response.text
+    return {"X-Agent-Token": response.json()["token"]}
+
+
+def test_handoff_round_trip_over_http(client):
+    vip = {**AUTH, "X-Customer-Token": "demo-vip-zhangwei"}
+    queued = client.post(
+        "/api/handoffs",
+        json={"conversation_id": "http-1", "trigger": "user_request",
+              "summary": {"intents": ["query_order"], "slots": {"order_no": "1"}}},
+        headers=vip,
+    )  # fmt: skip
+    assert queued.status_code == 201
+    body = queued.json()
+    assert body["state"] == "queued" and body["position"] >= 1
+    assert body["customer"]["phone"] == "138****8000"  # masked
+
+    agent = agent_login(client)
+    queue = client.get("/api/agent/queue", headers=agent).json()["queued"]
+    number = next(h["handoff_no"] for h in queue if h["conversation_id"] == "http-1")
+    claimed = client.post(f"/api/agent/handoffs/{number}/claim", headers=agent)
+    assert claimed.status_code == 200, claimed.text
+    client.post("/api/handoffs/http-1/messages", json={"text": "在吗"}, headers=AUTH)
+    client.post(
+        f"/api/agent/handoffs/{number}/messages", json={"text": "您好"}, headers=agent
+    )
+    client.post(
+        f"/api/agent/handoffs/{number}/messages",
+        json={"text": "老客户", "note": True},
+        headers=agent,
+    )
+    seen_by_user = client.get("/api/handoffs/http-1", headers=AUTH).json()
+    texts = [m["text"] for m in seen_by_user["messages"]]
+    assert "在吗" in texts and "您好" in texts and "老客户" not in texts
+    assert seen_by_user["agent"] == "客服小王"
+    detail = client.get(f"/api/agent/handoffs/{number}", headers=agent).json()
+    assert detail["summary"]["slots"]["order_no"] == "1"
+    assert "老客户" in [m["text"] for m in detail["messages"]]
+    closed = client.post(
+        f"/api/agent/handoffs/{number}/close", json={"resolution": "solved"},
+        headers=agent,
+    )  # fmt: skip
+    assert closed.json()["state"] == "closed"
+    rated = client.post(
+        "/api/handoffs/http-1/rating", json={"rating": 5, "comment": "好"}, headers=AUTH
+    )
+    assert rated.json() == {"rating": 5}
+
+
+def test_agent_routes_need_an_agent_login(client):
+    assert client.get("/api/agent/queue").status_code == 401
+    customer = {**AUTH, "X-Customer-Token": "demo-vip-zhangwei"}
+    assert client.get("/api/agent/queue", headers=customer).status_code == 401
+    forged = {"X-Agent-Token": "demo-vip-zhangwei"}
+    assert client.get("/api/agent/queue", headers=forged).status_code == 401
+    wrong = client.post(
+        "/api/agent/login", json={"username": "agent1", "password": "nope"}
+    )
+    assert wrong.status_code == 401
+    assert wrong.json()["error"]["code"] == "LOGIN_FAILED"
+    # The bot's routes still need the service token.
+    assert client.post("/api/handoffs", json={}).status_code == 401

@@ -1,0 +1,148 @@
+"""Agent accounts: salted password hashes, session tokens, the audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+from typing import Any, Dict, Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from servicedesk.models import Agent, AgentSession, AuditEntry
+from servicedesk.rules import RuleViolation
+
+PBKDF2_ROUNDS = 120_000
+SESSION_HOURS = 12
+# Demo mode only: documented in the README, never created when SERVICEDESK_DEMO=0.
+DEMO_AGENTS = (
+    ("agent1", "客服小王", "agent1-demo", "agent", 3),
+    ("agent2", "客服小李", "agent2-demo", "agent", 2),
+    ("lead", "主管老陈", "lead-demo", "supervisor", 5),
+)
+
+
+def hash_password(password: str, salt: Optional[str] = None) -> str:
+    salt = salt or secrets.token_hex(16)
+    digest = hashlib.pbkdf2_hmac(
+        "sha256", password.encode(), salt.encode(), PBKDF2_ROUNDS
+    ).hex()
+    return f"pbkdf2_sha256${PBKDF2_ROUNDS}${salt}${digest}"
+
+
+def password_matches(password: str, stored: str) -> bool:
+    try:
+        _, rounds, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    candidate = hashlib.pbkdf2_hmac(
+        "sha256", password.encode(), salt.encode(), int(rounds)
+    ).hex()
+    return hmac.compare_digest(candidate, digest)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_agent(
+    session: Session,
+    username: str,
+    display_name: str,
+    password: str,
+    role: str = "agent",
+    max_concurrent: int = 3,
+    demo: bool = False,
+) -> Agent:
+    agent = Agent(
+        username=username,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        role=role,
+        max_concurrent=max_concurrent,
+        demo=demo,
+    )
+    session.add(agent)
+    session.flush()
+    return agent
+
+
+def ensure_demo_agents(session: Session) -> None:
+    for username, name, password, role, capacity in DEMO_AGENTS:
+        exists = session.execute(
+            select(Agent.id).where(Agent.username == username)
+        ).first()
+        if not exists:
+            create_agent(session, username, name, password, role, capacity, demo=True)
+
+
+def log_in(session: Session, username: str, password: str, now: datetime) -> str:
+    agent = session.execute(
+        select(Agent).where(Agent.username == username)
+    ).scalar_one_or_none()
+    # The same answer for an unknown user and a wrong password.
+    if agent is None or not password_matches(password, agent.password_hash):
+        audit(session, username or "-", "login_failed", now=now)
+        raise RuleViolation("LOGIN_FAILED", "用户名或密码错误。", 401)
+    token = secrets.token_urlsafe(32)
+    session.add(
+        AgentSession(
+            token_hash=_token_hash(token),
+            agent=agent,
+            expires_at=now + timedelta(hours=SESSION_HOURS),
+        )
+    )
+    agent.status = "online"
+    audit(session, agent.username, "login", now=now)
+    return token
+
+
+def agent_for_token(session: Session, token: Optional[str], now: datetime) -> Agent:
+    if token:
+        found = session.execute(
+            select(AgentSession).where(AgentSession.token_hash == _token_hash(token))
+        ).scalar_one_or_none()
+        if found is not None and found.expires_at > now:
+            return found.agent
+    raise RuleViolation("AGENT_LOGIN_REQUIRED", "请先登录客服工作台。", 401)
+
+
+def log_out(session: Session, token: str, now: datetime) -> None:
+    found = session.execute(
+        select(AgentSession).where(AgentSession.token_hash == _token_hash(token))
+    ).scalar_one_or_none()
+    if found is not None:
+        found.agent.status = "offline"
+        audit(session, found.agent.username, "logout", now=now)
+        session.delete(found)
+
+
+def audit(
+    session: Session,
+    actor: str,
+    action: str,
+    target: str = "",
+    now: Optional[datetime] = None,
+    **detail: Any,
+) -> AuditEntry:
+    entry = AuditEntry(
+        actor=actor,
+        action=action,
+        target=target,
+        detail=dict(detail),
+        at=now or datetime.now(),
+    )
+    session.add(entry)
+    return entry
+
+
+def agent_view(agent: Agent) -> Dict[str, Any]:
+    return {
+        "username": agent.username,
+        "name": agent.display_name,
+        "role": agent.role,
+        "status": agent.status,
+        "max_concurrent": agent.max_concurrent,
+    }

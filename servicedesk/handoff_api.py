@@ -1,0 +1,295 @@
+"""HTTP API of the human handoff: the bot side (bearer token) and the agent side.
+
+The action server (bearer token, like every /api route) queues a conversation, reads its
+state for the widget, relays the user's messages and stores the rating. Agents log in and
+send `X-Agent-Token`; a customer token never reaches these routes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Callable, Dict, Optional
+
+from fastapi import APIRouter, Depends, Header
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from servicedesk import agents, handoffs, services, views
+from servicedesk.models import Agent, Handoff
+from servicedesk.rules import RuleViolation
+
+
+class HandoffIn(BaseModel):
+    conversation_id: str = Field(..., min_length=1, max_length=255)
+    trigger: str = Field(..., max_length=30)
+    summary: Dict[str, Any] = Field(default_factory=dict)
+
+
+class MessageIn(BaseModel):
+    text: str = Field(..., max_length=2000)
+    note: bool = False
+
+
+class RatingIn(BaseModel):
+    rating: int
+    comment: str = Field("", max_length=500)
+
+
+class LoginIn(BaseModel):
+    username: str = Field(..., max_length=50)
+    password: str = Field(..., max_length=200)
+
+
+class StatusIn(BaseModel):
+    status: str = Field(..., regex="^(online|away|offline)$")
+
+
+class TransferIn(BaseModel):
+    to: str = Field(..., max_length=50)
+
+
+class CloseIn(BaseModel):
+    resolution: str = Field("solved", max_length=30)
+
+
+def handoff_view(session: Session, handoff: Handoff) -> Dict[str, Any]:
+    return {
+        "handoff_no": handoff.handoff_no,
+        "conversation_id": handoff.conversation_id,
+        "state": handoff.state,
+        "trigger": handoff.trigger,
+        "urgent": handoff.urgent,
+        "priority": handoff.priority,
+        "customer": views.customer_view(handoff.customer) if handoff.customer else None,
+        "agent": handoff.agent.display_name if handoff.agent else None,
+        "created_at": handoff.created_at.isoformat(timespec="seconds"),
+        **handoffs.position(session, handoff),
+    }
+
+
+def messages_view(handoff: Handoff, after: int = 0, notes: bool = False) -> list:
+    return [
+        {
+            "id": m.id,
+            "author": m.author,
+            "text": m.text,
+            "time": m.created_at.isoformat(timespec="seconds"),
+        }
+        for m in handoff.messages
+        if m.id > after and (notes or m.author != "note")
+    ]
+
+
+def build_router(
+    get_session: Callable, require_token: Callable, clock: Callable[[], datetime]
+) -> APIRouter:
+    router = APIRouter()
+    bot = [Depends(require_token)]
+
+    def conversation(
+        conversation_id: str, session: Session = Depends(get_session)
+    ) -> Handoff:
+        found = session.execute(
+            select(Handoff)
+            .where(Handoff.conversation_id == conversation_id)
+            .order_by(Handoff.id.desc())
+        ).first()
+        if found is None:
+            raise RuleViolation("HANDOFF_NOT_FOUND", "没有找到转人工记录。", 404)
+        return found[0]
+
+    def current_agent(
+        token: Optional[str] = Header(None, alias="X-Agent-Token"),
+        session: Session = Depends(get_session),
+    ) -> Agent:
+        return agents.agent_for_token(session, token, clock())
+
+    def by_number(handoff_no: str, session: Session = Depends(get_session)) -> Handoff:
+        found = session.execute(
+            select(Handoff).where(Handoff.handoff_no == handoff_no)
+        ).scalar_one_or_none()
+        if found is None:
+            raise RuleViolation("HANDOFF_NOT_FOUND", "没有找到该会话。", 404)
+        return found
+
+    # -- the bot's side -----------------------------------------------------------
+
+    @router.post("/api/handoffs", dependencies=bot, status_code=201)
+    def request_handoff(
+        body: HandoffIn,
+        customer_token: Optional[str] = Header(None, alias="X-Customer-Token"),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        customer = services.customer_by_token(session, customer_token)
+        handoff = handoffs.request_handoff(
+            session, body.conversation_id, customer, body.trigger, body.summary, clock()
+        )
+        session.commit()
+        return {
+            **handoff_view(session, handoff),
+            "agents_available": bool(handoffs.agents_with_room(session)),
+        }
+
+    @router.get("/api/handoffs/{conversation_id}", dependencies=bot)
+    def handoff_state(
+        after: int = 0,
+        handoff: Handoff = Depends(conversation),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        return {
+            **handoff_view(session, handoff),
+            "messages": messages_view(handoff, after),
+        }
+
+    @router.post("/api/handoffs/{conversation_id}/messages", dependencies=bot)
+    def user_message(
+        body: MessageIn,
+        handoff: Handoff = Depends(conversation),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        if handoff.state not in handoffs.OPEN_STATES:
+            raise RuleViolation("HANDOFF_CLOSED", "人工服务已结束。")
+        message = handoffs.add_message(session, handoff, "user", body.text, clock())
+        session.commit()
+        return {"id": message.id}
+
+    @router.post("/api/handoffs/{conversation_id}/cancel", dependencies=bot)
+    def cancel(
+        handoff: Handoff = Depends(conversation),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        handoffs.cancel(session, handoff, clock())
+        session.commit()
+        return {"state": handoff.state}
+
+    @router.post("/api/handoffs/{conversation_id}/rating", dependencies=bot)
+    def rating(
+        body: RatingIn,
+        handoff: Handoff = Depends(conversation),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        handoffs.rate(handoff, body.rating, body.comment)
+        session.commit()
+        return {"rating": handoff.rating}
+
+    # -- the agents' side ---------------------------------------------------------
+
+    @router.post("/api/agent/login")
+    def login(body: LoginIn, session: Session = Depends(get_session)) -> dict:
+        try:
+            token = agents.log_in(session, body.username, body.password, clock())
+        finally:
+            session.commit()  # failed attempts are audited too
+        agent = agents.agent_for_token(session, token, clock())
+        return {"token": token, "agent": agents.agent_view(agent)}
+
+    @router.post("/api/agent/logout")
+    def logout(
+        token: str = Header(..., alias="X-Agent-Token"),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        agents.log_out(session, token, clock())
+        session.commit()
+        return {"ok": True}
+
+    @router.get("/api/agent/me")
+    def me(agent: Agent = Depends(current_agent)) -> dict:
+        return agents.agent_view(agent)
+
+    @router.post("/api/agent/status")
+    def set_status(
+        body: StatusIn,
+        agent: Agent = Depends(current_agent),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        agent.status = body.status
+        agents.audit(session, agent.username, "status", now=clock(), status=body.status)
+        session.commit()
+        return agents.agent_view(agent)
+
+    @router.get("/api/agent/queue")
+    def agent_queue(
+        agent: Agent = Depends(current_agent),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        mine = session.execute(
+            select(Handoff).where(Handoff.state == "serving").order_by(Handoff.id)
+        ).scalars()
+        serving = [
+            h
+            for h in mine
+            if agent.role == "supervisor" or (h.agent and h.agent.id == agent.id)
+        ]
+        return {
+            "queued": [handoff_view(session, h) for h in handoffs.queue(session)],
+            "serving": [handoff_view(session, h) for h in serving],
+        }
+
+    @router.get("/api/agent/handoffs/{handoff_no}")
+    def detail(
+        after: int = 0,
+        agent: Agent = Depends(current_agent),
+        handoff: Handoff = Depends(by_number),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        return {
+            **handoff_view(session, handoff),
+            "summary": handoff.summary,
+            "messages": messages_view(handoff, after, notes=True),
+        }
+
+    @router.post("/api/agent/handoffs/{handoff_no}/claim")
+    def claim(
+        agent: Agent = Depends(current_agent),
+        handoff: Handoff = Depends(by_number),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        handoffs.claim(session, handoff, agent, clock())
+        session.commit()
+        return handoff_view(session, handoff)
+
+    @router.post("/api/agent/handoffs/{handoff_no}/messages")
+    def agent_message(
+        body: MessageIn,
+        agent: Agent = Depends(current_agent),
+        handoff: Handoff = Depends(by_number),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        handoffs.require_serving_agent(handoff, agent)
+        author = "note" if body.note else "agent"
+        message = handoffs.add_message(
+            session, handoff, author, body.text, clock(), agent
+        )
+        agents.audit(session, agent.username, author, handoff.handoff_no, now=clock())
+        session.commit()
+        return {"id": message.id}
+
+    @router.post("/api/agent/handoffs/{handoff_no}/transfer")
+    def transfer(
+        body: TransferIn,
+        agent: Agent = Depends(current_agent),
+        handoff: Handoff = Depends(by_number),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        target = session.execute(
+            select(Agent).where(Agent.username == body.to)
+        ).scalar_one_or_none()
+        if target is None:
+            raise RuleViolation("AGENT_NOT_FOUND", "没有这个客服。", 404)
+        handoffs.transfer(session, handoff, agent, target, clock())
+        session.commit()
+        return handoff_view(session, handoff)
+
+    @router.post("/api/agent/handoffs/{handoff_no}/close")
+    def close(
+        body: CloseIn,
+        agent: Agent = Depends(current_agent),
+        handoff: Handoff = Depends(by_number),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        handoffs.close(session, handoff, agent, body.resolution, clock())
+        session.commit()
+        return handoff_view(session, handoff)
+
+    return router
