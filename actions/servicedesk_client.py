@@ -219,3 +219,35 @@ class ServiceDeskClient:
             json=changes,
             params={"dry_run": "true"} if dry_run else None,
         )
+
+    def request_handoff(
+        self,
+        conversation_id: str,
+        identity: Identity,
+        trigger: str,
+        summary: Dict[str, Any],
+    ) -> Dict[str, Any]:
+        return self._call(
+            "POST",
+            "/api/handoffs",
+            identity,
+            json={
+                "conversation_id": conversation_id,
+                "trigger": trigger,
+                "summary": summary,
+            },
+        )
+
+    def create_ticket(
+        self,
+        identity: Identity,
+        subject: str,
+        description: str,
+        order_no: Optional[str] = None,
+    ) -> Dict[str, Any]:
+        return self._call(
+            "POST",
+            "/api/tickets",
+            identity,
+            json={"subject": subject, "description": description, "order_no": order_no},
+        )

@@ -143,7 +143,7 @@ def create_app(
         # FastAPI hands the endpoint the same session (dependencies are cached per request).
         return services.authorize_order(session, order_no, *who)
 
-    app.include_router(build_router(get_session, require_token, clock))
+    app.include_router(build_router(get_session, require_token, clock, settings))
 
     @app.get("/api/health")
     def health() -> dict:

@@ -15,6 +15,9 @@ class Settings:
     database_url: str
     api_token: str
     demo: bool
+    # Human service: daily hours ("09:00-22:00") and the longest wait worth offering.
+    service_hours: str = "00:00-24:00"
+    max_wait_minutes: int = 15
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -24,4 +27,6 @@ class Settings:
             ),
             api_token=os.environ.get("SERVICEDESK_API_TOKEN", ""),
             demo=_flag("SERVICEDESK_DEMO", "1"),
+            service_hours=os.environ.get("SERVICEDESK_SERVICE_HOURS", "00:00-24:00"),
+            max_wait_minutes=int(os.environ.get("SERVICEDESK_MAX_WAIT_MINUTES", "15")),
         )

@@ -11,11 +11,13 @@ from datetime import datetime
 from typing import Any, Callable, Dict, Optional
 
 from fastapi import APIRouter, Depends, Header
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from servicedesk import agents, handoffs, services, views
+from servicedesk.config import Settings
 from servicedesk.models import Agent, Handoff
 from servicedesk.rules import RuleViolation
 
@@ -82,7 +84,10 @@ def messages_view(handoff: Handoff, after: int = 0, notes: bool = False) -> list
 
 
 def build_router(
-    get_session: Callable, require_token: Callable, clock: Callable[[], datetime]
+    get_session: Callable,
+    require_token: Callable,
+    clock: Callable[[], datetime],
+    settings: Settings,
 ) -> APIRouter:
     router = APIRouter()
     bot = [Depends(require_token)]
@@ -120,16 +125,20 @@ def build_router(
         body: HandoffIn,
         customer_token: Optional[str] = Header(None, alias="X-Customer-Token"),
         session: Session = Depends(get_session),
-    ) -> dict:
+    ) -> Any:
         customer = services.customer_by_token(session, customer_token)
+        if handoffs.open_handoff(session, body.conversation_id) is None:
+            reason = handoffs.unavailable_reason(
+                session, clock(), settings.service_hours, settings.max_wait_minutes
+            )
+            if reason:
+                # Nobody can take it: the bot offers to leave a message instead.
+                return JSONResponse({"state": "unavailable", "reason": reason})
         handoff = handoffs.request_handoff(
             session, body.conversation_id, customer, body.trigger, body.summary, clock()
         )
         session.commit()
-        return {
-            **handoff_view(session, handoff),
-            "agents_available": bool(handoffs.agents_with_room(session)),
-        }
+        return handoff_view(session, handoff)
 
     @router.get("/api/handoffs/{conversation_id}", dependencies=bot)
     def handoff_state(

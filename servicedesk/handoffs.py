@@ -76,6 +76,30 @@ def request_handoff(
     return handoff
 
 
+def within_hours(service_hours: str, now: datetime) -> bool:
+    start, _, end = service_hours.partition("-")
+    current = now.strftime("%H:%M")
+    return start.strip() <= current < (end.strip() or "24:00")
+
+
+def unavailable_reason(
+    session: Session, now: datetime, service_hours: str, max_wait_minutes: int
+) -> Optional[str]:
+    """Why nobody can take a new conversation now, or None if somebody can."""
+    if not within_hours(service_hours, now):
+        return "outside_hours"
+    online = session.execute(
+        select(func.count(Agent.id)).where(Agent.status == "online")
+    ).scalar_one()
+    if not online:
+        return "no_agent_online"
+    ahead = len(queue(session)) + 1 - len(agents_with_room(session))
+    wait = -(-max(ahead, 0) * AVERAGE_HANDLING_MINUTES // online)
+    if wait > max_wait_minutes:
+        return "wait_too_long"
+    return None
+
+
 def queue(session: Session) -> List[Handoff]:
     return list(
         session.execute(

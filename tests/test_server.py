@@ -185,3 +185,32 @@ def test_conversation_survives_a_restart(stack):
     # alone now answers with that order's parcel.
     reply = texts(stack.say("restart-user", f"订单号{shipped['order_no']}"))
     assert shipped["order_no"] in reply and "运单号" in reply
+
+
+def test_asking_for_a_human_with_nobody_online_leaves_a_message(stack):
+    me = {"customer_token": "demo-lina"}
+    offer = stack.say("human", "转人工", **me)
+    assert "留言" in texts(offer)
+    assert [b["payload"] for m in offer for b in m.get("buttons", [])] == [
+        "/affirm",
+        "/deny",
+    ]
+    assert re.search(r"工单号 TK\d+", texts(stack.say("human", "/affirm", **me)))
+
+
+def test_asking_for_a_human_queues_the_conversation_for_an_agent(stack):
+    login = requests.post(
+        f"{stack.desk.url}/api/agent/login",
+        json={"username": "agent1", "password": "agent1-demo"},
+        timeout=10,
+    ).json()
+    queued = texts(
+        stack.say("queued", "我要人工客服", customer_token="demo-vip-zhangwei")
+    )
+    assert "排队" in queued and "聊天记录" in queued
+    queue = requests.get(
+        f"{stack.desk.url}/api/agent/queue",
+        headers={"X-Agent-Token": login["token"]},
+        timeout=10,
+    ).json()["queued"]
+    assert any(h["conversation_id"] == "queued" for h in queue)

@@ -296,6 +296,14 @@ def agent_login(client, username="agent1", password="agent1-demo"):
 
 def test_handoff_round_trip_over_http(client):
     vip = {**AUTH, "X-Customer-Token": "demo-vip-zhangwei"}
+    nobody = client.post(
+        "/api/handoffs",
+        json={"conversation_id": "http-0", "trigger": "user_request"},
+        headers=vip,
+    )
+    assert nobody.status_code == 200
+    assert nobody.json() == {"state": "unavailable", "reason": "no_agent_online"}
+    agent = agent_login(client)
     queued = client.post(
         "/api/handoffs",
         json={"conversation_id": "http-1", "trigger": "user_request",
@@ -307,7 +315,6 @@ def test_handoff_round_trip_over_http(client):
     assert body["state"] == "queued" and body["position"] >= 1
     assert body["customer"]["phone"] == "138****8000"  # masked
 
-    agent = agent_login(client)
     queue = client.get("/api/agent/queue", headers=agent).json()["queued"]
     number = next(h["handoff_no"] for h in queue if h["conversation_id"] == "http-1")
     claimed = client.post(f"/api/agent/handoffs/{number}/claim", headers=agent)

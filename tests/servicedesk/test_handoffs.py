@@ -135,3 +135,17 @@ def test_passwords_are_salted_hashes_and_sessions_expire(session):
     agents.log_out(session, token, NOW)
     with pytest.raises(RuleViolation):
         agents.agent_for_token(session, token, NOW)
+
+
+def test_when_nobody_can_take_a_conversation(session):
+    def reason(now=NOW, hours="09:00-22:00", max_wait=15):
+        return handoffs.unavailable_reason(session, now, hours, max_wait)
+
+    assert reason() == "no_agent_online"
+    agents.log_in(session, "agent2", "agent2-demo", NOW)  # two at a time
+    assert reason() is None
+    assert reason(now=NOW.replace(hour=23)) == "outside_hours"
+    for i in range(10):
+        ask(session, f"c{i}", minutes=i)
+    assert reason(max_wait=15) == "wait_too_long"
+    assert reason(max_wait=60) is None
