@@ -55,7 +55,9 @@ class CloseIn(BaseModel):
     resolution: str = Field("solved", max_length=30)
 
 
-def handoff_view(session: Session, handoff: Handoff) -> Dict[str, Any]:
+def handoff_view(
+    session: Session, handoff: Handoff, state: Optional[handoffs.QueueState] = None
+) -> Dict[str, Any]:
     return {
         "handoff_no": handoff.handoff_no,
         "conversation_id": handoff.conversation_id,
@@ -66,7 +68,7 @@ def handoff_view(session: Session, handoff: Handoff) -> Dict[str, Any]:
         "customer": views.customer_view(handoff.customer) if handoff.customer else None,
         "agent": handoff.agent.display_name if handoff.agent else None,
         "created_at": handoff.created_at.isoformat(timespec="seconds"),
-        **handoffs.position(session, handoff),
+        **handoffs.position(session, handoff, state),
     }
 
 
@@ -230,9 +232,10 @@ def build_router(
             for h in mine
             if agent.role == "supervisor" or (h.agent and h.agent.id == agent.id)
         ]
+        state = handoffs.queue_state(session)
         return {
-            "queued": [handoff_view(session, h) for h in handoffs.queue(session)],
-            "serving": [handoff_view(session, h) for h in serving],
+            "queued": [handoff_view(session, h, state) for h in state.waiting],
+            "serving": [handoff_view(session, h, state) for h in serving],
         }
 
     @router.get("/api/agent/handoffs/{handoff_no}")

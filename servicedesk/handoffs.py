@@ -88,14 +88,10 @@ def unavailable_reason(
     """Why nobody can take a new conversation now, or None if somebody can."""
     if not within_hours(service_hours, now):
         return "outside_hours"
-    online = session.execute(
-        select(func.count(Agent.id)).where(Agent.status == "online")
-    ).scalar_one()
-    if not online:
+    state = queue_state(session)
+    if not state.online:
         return "no_agent_online"
-    ahead = len(queue(session)) + 1 - len(agents_with_room(session))
-    wait = -(-max(ahead, 0) * AVERAGE_HANDLING_MINUTES // online)
-    if wait > max_wait_minutes:
+    if state.wait_minutes(len(state.waiting) + 1) > max_wait_minutes:
         return "wait_too_long"
     return None
 
@@ -122,21 +118,36 @@ def agents_with_room(session: Session) -> List[Agent]:
     return [a for a in online if serving.get(a.id, 0) < a.max_concurrent]
 
 
-def position(session: Session, handoff: Handoff) -> Dict[str, Any]:
-    """Place in the queue (1 = next) and the estimated wait in minutes."""
-    if handoff.state != "queued":
-        return {"position": 0, "estimated_wait_minutes": 0}
-    waiting = queue(session)
-    place = next(i for i, h in enumerate(waiting, start=1) if h.id == handoff.id)
+class QueueState:
+    """The queue and the agents, read once for any number of positions."""
+
+    def __init__(self, waiting: List[Handoff], online: int, free: int) -> None:
+        self.waiting = waiting
+        self.online = online
+        self.free = free
+
+    def wait_minutes(self, place: int) -> int:
+        if self.free >= place:
+            return 0
+        return -(-(place - self.free) * AVERAGE_HANDLING_MINUTES // max(self.online, 1))
+
+
+def queue_state(session: Session) -> QueueState:
     online = session.execute(
         select(func.count(Agent.id)).where(Agent.status == "online")
     ).scalar_one()
-    free = len(agents_with_room(session))
-    if free >= place:
-        minutes = 0
-    else:
-        minutes = -(-(place - free) * AVERAGE_HANDLING_MINUTES // max(online, 1))
-    return {"position": place, "estimated_wait_minutes": minutes}
+    return QueueState(queue(session), online, len(agents_with_room(session)))
+
+
+def position(
+    session: Session, handoff: Handoff, state: Optional[QueueState] = None
+) -> Dict[str, Any]:
+    """Place in the queue (1 = next) and the estimated wait in minutes."""
+    if handoff.state != "queued":
+        return {"position": 0, "estimated_wait_minutes": 0}
+    state = state or queue_state(session)
+    place = next(i for i, h in enumerate(state.waiting, start=1) if h.id == handoff.id)
+    return {"position": place, "estimated_wait_minutes": state.wait_minutes(place)}
 
 
 def claim(session: Session, handoff: Handoff, agent: Agent, now: datetime) -> Handoff:
