@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List, Text
+import re
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import orders
@@ -30,15 +31,23 @@ TRANSCRIPT_LIMIT = 60
 
 
 def trigger_of(tracker: Tracker) -> Text:
+    """Why the user is handed over, as the agent's queue shows it."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if intent == "complain":
         return "complaint"
-    fallbacks = [
-        e
-        for e in tracker.events[-12:]
-        if e.get("event") == "action" and e.get("name") == "utter_default"
-    ]
-    return "repeated_failure" if fallbacks else "user_request"
+    recent = tracker.events[-12:]
+    if any(
+        e.get("event") == "action" and e.get("name") == "utter_default" for e in recent
+    ):
+        return "repeated_failure"
+    slots_set = {
+        e.get("name"): e.get("value") for e in recent if e.get("event") == "slot"
+    }
+    if slots_set.get("form_hint") == "offer_human":
+        return "form_failure"
+    if "unavailable" in (slots_set.get("lookup_result"), slots_set.get("refusal")):
+        return "backend_error"
+    return "user_request"
 
 
 def summary_of(tracker: Tracker, trigger: Text) -> Dict[Text, Any]:
@@ -95,6 +104,9 @@ class ActionHandoff(Action):
         if handoff["state"] == "unavailable":
             # Nobody can take it now: offer a message instead of an endless wait.
             return [SlotSet("handoff_result", "no_agent")]
+        if handoff["state"] == "serving":
+            # Asked again while an agent already serves: nothing to queue.
+            return [SlotSet("handoff_result", "serving")]
         return [
             SlotSet("handoff_result", "queued"),
             SlotSet("queue_position", str(handoff["position"])),
@@ -130,3 +142,116 @@ class ActionLeaveMessage(Action):
             SlotSet("ticket_result", "created"),
             SlotSet("ticket_no", ticket["ticket_no"]),
         ]
+
+
+class ActionAgentJoined(Action):
+    """The service desk says an agent took the conversation: the bot steps aside.
+
+    Triggered through Rasa's HTTP API (intent EXTERNAL_agent_joined with the agent's
+    name as entity, which utter_agent_joined has already said). While the conversation is paused the user's messages are stored
+    and relayed to the agent (addons/handoff_relay.py), and the bot predicts nothing.
+    """
+
+    def name(self) -> Text:
+        return "action_agent_joined"
+
+    def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        return [SlotSet("handoff_result", "serving"), ConversationPaused()]
+
+
+class ActionHandoffEnded(Action):
+    """The agent closed the conversation (the service desk resumed it first)."""
+
+    def name(self) -> Text:
+        return "action_handoff_ended"
+
+    def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        return [SlotSet("handoff_result", "closed"), SlotSet("rating_result", None)]
+
+
+class ActionHandoffCancelled(Action):
+    """The user left the queue (widget button); the bot is there as before."""
+
+    def name(self) -> Text:
+        return "action_handoff_cancelled"
+
+    def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        return [
+            SlotSet("handoff_result", None),
+            SlotSet("queue_position", None),
+            SlotSet("queue_wait", None),
+        ]
+
+
+# "5", "5分", "给4星" (the first digit 1-5), or words, the negative ones first because
+# 不满意 contains 满意.
+RATING_WORDS = (
+    ("非常不满意", 1), ("很不满意", 1), ("太差", 1), ("很差", 1), ("非常差", 1),
+    ("不满意", 2), ("不太满意", 2), ("差", 2),
+    ("一般", 3), ("还行", 3), ("凑合", 3),
+    ("非常满意", 5), ("很满意", 5), ("超级满意", 5), ("满分", 5), ("很好", 5),
+    ("满意", 4), ("不错", 4), ("挺好", 4),
+)  # fmt: skip
+NO_COMMENT = "-"
+
+
+def rating_of(text: Text, entity: Optional[Text]) -> Optional[int]:
+    for candidate in (entity, text):
+        match = re.search(r"[1-5]", candidate or "")
+        if match:
+            return int(match.group())
+    for word, value in RATING_WORDS:
+        if word in (text or ""):
+            return value
+    return None
+
+
+def comment_of(text: Text, entity: Optional[Text]) -> Text:
+    if entity is not None:
+        return "" if entity.strip() == NO_COMMENT else entity.strip()[:500]
+    # A typed rating with more than a score ("4分，回复有点慢") keeps the words.
+    if text and not text.startswith("/") and len(text.strip()) > 4:
+        return text.strip()[:500]
+    return ""
+
+
+class ActionSubmitRating(Action):
+    """Stores the user's rating of the human service with the handoff."""
+
+    def name(self) -> Text:
+        return "action_submit_rating"
+
+    def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        rating = rating_of(text, next(tracker.get_latest_entity_values("rating"), None))
+        if rating is None:
+            return [SlotSet("rating_result", "invalid")]
+        comment = comment_of(
+            text, next(tracker.get_latest_entity_values("rating_comment"), None)
+        )
+        try:
+            orders.client.rate_handoff(tracker.sender_id, rating, comment)
+        except (ServiceDeskError, ServiceDeskUnavailable) as exc:
+            logger.error("rating failed: %s", exc)
+            return [SlotSet("rating_result", "unavailable")]
+        return [SlotSet("rating_result", "saved"), SlotSet("handoff_result", None)]

@@ -16,6 +16,7 @@ from actions.servicedesk_client import (
     ServiceDeskError,
     ServiceDeskUnavailable,
 )
+from actions.widget_payload import widget_payload
 
 logger = logging.getLogger(__name__)
 client = ServiceDeskClient()
@@ -54,9 +55,9 @@ SETTLED = {"verify_locked", "no_orders", "need_login", "unavailable", "refused"}
 
 def order_cards(orders: List[Dict[str, Any]]) -> Dict[str, Any]:
     """A custom payload widgets render as order cards with a choose button."""
-    return {
-        "type": "order_choices",
-        "orders": [
+    return widget_payload(
+        "order_choices",
+        orders=[
             {
                 "order_no": o["order_no"],
                 "status": o["status"],
@@ -68,7 +69,7 @@ def order_cards(orders: List[Dict[str, Any]]) -> Dict[str, Any]:
             }
             for o in orders
         ],
-    }
+    )
 
 
 class OrderLookup:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 from typing import Any, Dict, Optional
+from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -250,4 +251,14 @@ class ServiceDeskClient:
             "/api/tickets",
             identity,
             json={"subject": subject, "description": description, "order_no": order_no},
+        )
+
+    def rate_handoff(
+        self, conversation_id: str, rating: int, comment: str = ""
+    ) -> Dict[str, Any]:
+        return self._call(
+            "POST",
+            f"/api/handoffs/{quote(conversation_id, safe='')}/rating",
+            Identity(),
+            json={"rating": rating, "comment": comment},
         )

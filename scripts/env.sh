@@ -39,3 +39,5 @@ secret SERVICEDESK_API_TOKEN servicedesk_api_token
 export SERVICEDESK_PORT=${SERVICEDESK_PORT:-8000}
 export SERVICEDESK_URL=${SERVICEDESK_URL:-http://127.0.0.1:$SERVICEDESK_PORT}
 export SERVICEDESK_DEMO=${SERVICEDESK_DEMO:-1}
+# The service desk drives handoffs through the Rasa HTTP API (with RASA_AUTH_TOKEN).
+export RASA_URL=${RASA_URL:-http://$RASA_HOST:$RASA_PORT}

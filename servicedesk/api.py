@@ -6,22 +6,33 @@ import hashlib
 import hmac
 import logging
 from datetime import datetime
+from pathlib import Path
 from typing import Callable, Iterator, Optional, Tuple
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import (
+    FileResponse,
+    JSONResponse,
+    PlainTextResponse,
+    StreamingResponse,
+)
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from servicedesk import agents, services, views
+from servicedesk import agents, live, services, views
 from servicedesk.config import Settings
 from servicedesk.db import make_engine, make_session_factory
 from servicedesk.handoff_api import build_router
-from servicedesk.models import AfterSale, Customer, Invoice, Order
+from servicedesk.models import AfterSale, Agent, Customer, Invoice, Order
+from servicedesk.rasa_bridge import RasaBridge
 from servicedesk.rules import RuleViolation
+from servicedesk.ticket_api import build_ticket_router
+
+WEB = Path(__file__).resolve().parent.parent / "web"
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +81,12 @@ def error(code: str, message: str, status: int) -> JSONResponse:
 
 
 def create_app(
-    settings: Optional[Settings] = None, clock: Callable[[], datetime] = datetime.now
+    settings: Optional[Settings] = None,
+    clock: Callable[[], datetime] = datetime.now,
+    bridge: Optional[RasaBridge] = None,
 ) -> FastAPI:
     settings = settings or Settings.from_env()
+    bridge = bridge or RasaBridge(settings.rasa_url, settings.rasa_token)
     if not settings.api_token:
         raise ValueError("SERVICEDESK_API_TOKEN must be set")
     engine = make_engine(settings.database_url)
@@ -143,7 +157,47 @@ def create_app(
         # FastAPI hands the endpoint the same session (dependencies are cached per request).
         return services.authorize_order(session, order_no, *who)
 
-    app.include_router(build_router(get_session, require_token, clock, settings))
+    def current_agent(
+        token: Optional[str] = Header(None, alias="X-Agent-Token"),
+        session: Session = Depends(get_session),
+    ) -> Agent:
+        return agents.agent_for_token(session, token, clock())
+
+    app.include_router(
+        build_router(get_session, require_token, current_agent, clock, settings, bridge)
+    )
+    app.include_router(build_ticket_router(get_session, current_agent, clock))
+
+    @app.get("/api/agent/events")
+    def agent_events(
+        request: Request,
+        token: str = Query(..., max_length=100),
+    ) -> StreamingResponse:
+        # EventSource cannot send headers: the agent token comes as a query parameter.
+        # Its own short session: one held for the whole stream would keep a read
+        # transaction open for hours.
+        with session_factory() as session:
+            agents.agent_for_token(session, token, clock())
+        return StreamingResponse(
+            live.changes(request, session_factory),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+
+    @app.get("/api/widget/config")
+    def widget_config() -> dict:
+        return {"socket_url": settings.widget_socket_url, "demo": settings.demo}
+
+    @app.get("/", include_in_schema=False)
+    def shop_page() -> FileResponse:
+        return FileResponse(WEB / "shop" / "index.html")
+
+    @app.get("/agent", include_in_schema=False)
+    def workbench_page() -> FileResponse:
+        return FileResponse(WEB / "agent" / "index.html")
+
+    app.mount("/widget", StaticFiles(directory=WEB / "widget"), name="widget")
+    app.mount("/static", StaticFiles(directory=WEB), name="static")
 
     @app.get("/api/health")
     def health() -> dict:

@@ -18,6 +18,11 @@ class Settings:
     # Human service: daily hours ("09:00-22:00") and the longest wait worth offering.
     service_hours: str = "00:00-24:00"
     max_wait_minutes: int = 15
+    # The Rasa HTTP API the desk drives during a handoff (pause, agent messages, resume).
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = ""
+    # Where browsers reach the Rasa socket.io channel (a proxy's public URL in production).
+    widget_socket_url: str = "http://127.0.0.1:5005"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -29,4 +34,10 @@ class Settings:
             demo=_flag("SERVICEDESK_DEMO", "1"),
             service_hours=os.environ.get("SERVICEDESK_SERVICE_HOURS", "00:00-24:00"),
             max_wait_minutes=int(os.environ.get("SERVICEDESK_MAX_WAIT_MINUTES", "15")),
+            rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
+            rasa_token=os.environ.get("RASA_AUTH_TOKEN", ""),
+            widget_socket_url=os.environ.get(
+                "WIDGET_SOCKET_URL",
+                os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
+            ),
         )

@@ -1,8 +1,10 @@
-"""HTTP API of the human handoff: the bot side (bearer token) and the agent side.
+"""HTTP API of the human handoff: the bot side, the widget side and the agent side.
 
-The action server (bearer token, like every /api route) queues a conversation, reads its
-state for the widget, relays the user's messages and stores the rating. Agents log in and
-send `X-Agent-Token`; a customer token never reaches these routes.
+The action server and the Rasa server (bearer token, like every /api route) queue a
+conversation, relay the user's messages and store the rating. The widget reads the
+queue state of its own conversation, known by its unguessable session id. Agents log in
+and send `X-Agent-Token`; a customer token never reaches their routes. What an agent
+does reaches the user through the Rasa HTTP API (servicedesk/rasa_bridge.py).
 """
 
 from __future__ import annotations
@@ -17,9 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from servicedesk import agents, handoffs, services, views
+from servicedesk.agent_context import context_of
 from servicedesk.config import Settings
 from servicedesk.models import Agent, Handoff
+from servicedesk.rasa_bridge import RasaBridge
 from servicedesk.rules import RuleViolation
+
+# The widget proves nothing but knowing the conversation id; socket.io session ids are
+# 32 random hex digits, short ids (REST test senders) are not served.
+MIN_WIDGET_ID_LENGTH = 16
 
 
 class HandoffIn(BaseModel):
@@ -52,7 +60,7 @@ class TransferIn(BaseModel):
 
 
 class CloseIn(BaseModel):
-    resolution: str = Field("solved", max_length=30)
+    resolution: str = Field("solved", regex="^(solved|follow_up|no_response|invalid)$")
 
 
 def handoff_view(
@@ -68,6 +76,9 @@ def handoff_view(
         "customer": views.customer_view(handoff.customer) if handoff.customer else None,
         "agent": handoff.agent.display_name if handoff.agent else None,
         "created_at": handoff.created_at.isoformat(timespec="seconds"),
+        "resolution": handoff.resolution,
+        "rating": handoff.rating,
+        "rating_comment": handoff.rating_comment,
         **handoffs.position(session, handoff, state),
     }
 
@@ -77,6 +88,7 @@ def messages_view(handoff: Handoff, after: int = 0, notes: bool = False) -> list
         {
             "id": m.id,
             "author": m.author,
+            "agent": m.agent.display_name if m.agent else None,
             "text": m.text,
             "time": m.created_at.isoformat(timespec="seconds"),
         }
@@ -88,8 +100,10 @@ def messages_view(handoff: Handoff, after: int = 0, notes: bool = False) -> list
 def build_router(
     get_session: Callable,
     require_token: Callable,
+    current_agent: Callable,
     clock: Callable[[], datetime],
     settings: Settings,
+    bridge: RasaBridge,
 ) -> APIRouter:
     router = APIRouter()
     bot = [Depends(require_token)]
@@ -106,11 +120,12 @@ def build_router(
             raise RuleViolation("HANDOFF_NOT_FOUND", "没有找到转人工记录。", 404)
         return found[0]
 
-    def current_agent(
-        token: Optional[str] = Header(None, alias="X-Agent-Token"),
-        session: Session = Depends(get_session),
-    ) -> Agent:
-        return agents.agent_for_token(session, token, clock())
+    def widget_conversation(
+        conversation_id: str, session: Session = Depends(get_session)
+    ) -> Handoff:
+        if len(conversation_id) < MIN_WIDGET_ID_LENGTH:
+            raise RuleViolation("HANDOFF_NOT_FOUND", "没有找到转人工记录。", 404)
+        return conversation(conversation_id, session)
 
     def by_number(handoff_no: str, session: Session = Depends(get_session)) -> Handoff:
         found = session.execute(
@@ -184,6 +199,36 @@ def build_router(
         session.commit()
         return {"rating": handoff.rating}
 
+    # -- the widget's side ----------------------------------------------------------
+
+    @router.get("/api/widget/handoffs/{conversation_id}")
+    def widget_state(
+        after: int = 0,
+        handoff: Handoff = Depends(widget_conversation),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        """Queue place and wait while queued; the agent's messages a reload missed."""
+        return {
+            "state": handoff.state,
+            "agent": handoff.agent.display_name if handoff.agent else None,
+            **handoffs.position(session, handoff),
+            "messages": [
+                m for m in messages_view(handoff, after) if m["author"] != "user"
+            ],
+        }
+
+    @router.post("/api/widget/handoffs/{conversation_id}/cancel")
+    def widget_cancel(
+        handoff: Handoff = Depends(widget_conversation),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        handoffs.cancel(session, handoff, clock())
+        session.commit()
+        return {
+            "state": handoff.state,
+            "delivered": bridge.cancelled(handoff.conversation_id),
+        }
+
     # -- the agents' side ---------------------------------------------------------
 
     @router.post("/api/agent/login")
@@ -219,6 +264,21 @@ def build_router(
         session.commit()
         return agents.agent_view(agent)
 
+    @router.get("/api/agent/agents")
+    def colleagues(
+        agent: Agent = Depends(current_agent),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        """Who a conversation can be transferred to (online, with room) and who is on."""
+        with_room = {a.id for a in handoffs.agents_with_room(session)}
+        everyone = session.execute(select(Agent).order_by(Agent.id)).scalars()
+        return {
+            "agents": [
+                {**agents.agent_view(a), "has_room": a.id in with_room}
+                for a in everyone
+            ]
+        }
+
     @router.get("/api/agent/queue")
     def agent_queue(
         agent: Agent = Depends(current_agent),
@@ -248,7 +308,9 @@ def build_router(
         return {
             **handoff_view(session, handoff),
             "summary": handoff.summary,
+            "context": context_of(session, handoff),
             "messages": messages_view(handoff, after, notes=True),
+            "mine": handoff.agent is not None and handoff.agent.id == agent.id,
         }
 
     @router.post("/api/agent/handoffs/{handoff_no}/claim")
@@ -259,7 +321,8 @@ def build_router(
     ) -> dict:
         handoffs.claim(session, handoff, agent, clock())
         session.commit()
-        return handoff_view(session, handoff)
+        delivered = bridge.agent_joined(handoff.conversation_id, agent.display_name)
+        return {**handoff_view(session, handoff), "delivered": delivered}
 
     @router.post("/api/agent/handoffs/{handoff_no}/messages")
     def agent_message(
@@ -275,7 +338,10 @@ def build_router(
         )
         agents.audit(session, agent.username, author, handoff.handoff_no, now=clock())
         session.commit()
-        return {"id": message.id}
+        delivered = body.note or bridge.agent_message(
+            handoff.conversation_id, message.id, agent.display_name, message.text
+        )
+        return {"id": message.id, "delivered": delivered}
 
     @router.post("/api/agent/handoffs/{handoff_no}/transfer")
     def transfer(
@@ -291,7 +357,8 @@ def build_router(
             raise RuleViolation("AGENT_NOT_FOUND", "没有这个客服。", 404)
         handoffs.transfer(session, handoff, agent, target, clock())
         session.commit()
-        return handoff_view(session, handoff)
+        delivered = bridge.transferred(handoff.conversation_id, target.display_name)
+        return {**handoff_view(session, handoff), "delivered": delivered}
 
     @router.post("/api/agent/handoffs/{handoff_no}/close")
     def close(
@@ -302,6 +369,7 @@ def build_router(
     ) -> dict:
         handoffs.close(session, handoff, agent, body.resolution, clock())
         session.commit()
-        return handoff_view(session, handoff)
+        delivered = bridge.closed(handoff.conversation_id)
+        return {**handoff_view(session, handoff), "delivered": delivered}
 
     return router

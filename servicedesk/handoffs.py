@@ -160,7 +160,7 @@ def claim(session: Session, handoff: Handoff, agent: Agent, now: datetime) -> Ha
     handoff.state = "serving"
     handoff.agent = agent
     handoff.claimed_at = now
-    add_message(session, handoff, "system", f"{agent.display_name} 已接入", now)
+    add_message(session, handoff, "system", "joined", now, agent)
     audit(session, agent.username, "claim", handoff.handoff_no, now=now)
     return handoff
 
@@ -173,6 +173,8 @@ def require_serving_agent(handoff: Handoff, agent: Agent) -> None:
         raise RuleViolation("NOT_YOUR_CONVERSATION", "该会话不由您接待。", 403)
 
 
+# System messages carry a code (joined / transferred / closed) and the agent concerned;
+# the workbench and the widget word them.
 def add_message(
     session: Session,
     handoff: Handoff,
@@ -199,7 +201,7 @@ def transfer(
     if to not in agents_with_room(session):
         raise RuleViolation("AGENT_AT_CAPACITY", "对方客服不在线或接待已满。")
     handoff.agent = to
-    add_message(session, handoff, "system", f"已转接给 {to.display_name}", now)
+    add_message(session, handoff, "system", "transferred", now, to)
     audit(
         session, agent.username, "transfer", handoff.handoff_no, now=now, to=to.username
     )
@@ -213,7 +215,7 @@ def close(
     handoff.state = "closed"
     handoff.closed_at = now
     handoff.resolution = resolution
-    add_message(session, handoff, "system", "人工服务已结束", now)
+    add_message(session, handoff, "system", "closed", now, agent)
     audit(
         session,
         agent.username,

@@ -204,6 +204,28 @@ class Ticket(Base):
     contact = Column(String(50), nullable=False, default="")
     state = Column(String(20), nullable=False, default="open")
     created_at = Column(DateTime, nullable=False)
+    # Added with the workbench; nullable so servicedesk.db.upgrade can add them in place.
+    assignee_id = Column(ForeignKey("agents.id"), index=True)
+    source = Column(String(20), default="message")  # message (left by a user) / agent
+    updated_at = Column(DateTime)
+    customer = relationship("Customer")
+    assignee = relationship("Agent")
+    comments = relationship(
+        "TicketComment", back_populates="ticket", order_by="TicketComment.id"
+    )
+
+
+TICKET_STATES = ("open", "in_progress", "resolved", "closed")
+
+
+class TicketComment(Base):
+    __tablename__ = "ticket_comments"
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(ForeignKey("tickets.id"), nullable=False, index=True)
+    author = Column(String(50), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    ticket = relationship("Ticket", back_populates="comments")
 
 
 # Human handoff: agents, the queue of conversations waiting for them, what was said.
@@ -265,6 +287,7 @@ class HandoffMessage(Base):
     text = Column(Text, nullable=False)
     created_at = Column(DateTime, nullable=False)
     handoff = relationship("Handoff", back_populates="messages")
+    agent = relationship("Agent")
 
 
 class AuditEntry(Base):

@@ -235,6 +235,7 @@ def create_ticket(
     description: str,
     contact: str,
     now: datetime,
+    source: str = "message",
 ) -> Ticket:
     if not subject.strip():
         raise RuleViolation("INVALID_SUBJECT", "请填写工单标题。", 422)
@@ -247,6 +248,8 @@ def create_ticket(
         contact=contact[:50],
         state="open",
         created_at=now,
+        updated_at=now,
+        source=source,
     )
     session.add(ticket)
     session.flush()

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Dict, Optional
 
 from servicedesk.masking import mask_address, mask_name
-from servicedesk.models import AfterSale, Customer, Invoice, Order, Product
+from servicedesk.models import AfterSale, Customer, Invoice, Order, Product, Ticket
 
 STATUS_LABELS = {
     "pending_payment": "待付款",
@@ -169,3 +169,35 @@ def product_view(product: Product) -> Dict[str, Any]:
         "in_stock": product.stock > 0,
         "description": product.description,
     }
+
+
+TICKET_STATE_LABELS = {
+    "open": "待处理",
+    "in_progress": "处理中",
+    "resolved": "已解决",
+    "closed": "已关闭",
+}
+
+
+def ticket_view(ticket: Ticket, comments: bool = False) -> Dict[str, Any]:
+    view = {
+        "ticket_no": ticket.ticket_no,
+        "subject": ticket.subject,
+        "order_no": ticket.order_no,
+        "state": ticket.state,
+        "state_label": TICKET_STATE_LABELS.get(ticket.state, ticket.state),
+        "source": ticket.source or "message",
+        "customer": customer_view(ticket.customer) if ticket.customer else None,
+        "assignee": ticket.assignee.display_name if ticket.assignee else None,
+        "assignee_username": ticket.assignee.username if ticket.assignee else None,
+        "created_at": _time(ticket.created_at),
+        "updated_at": _time(ticket.updated_at or ticket.created_at),
+    }
+    if comments:
+        view["description"] = ticket.description
+        view["contact"] = ticket.contact
+        view["comments"] = [
+            {"author": c.author, "text": c.text, "time": _time(c.created_at)}
+            for c in ticket.comments
+        ]
+    return view

@@ -55,3 +55,44 @@ def desk_client(desk, monkeypatch):
     from tests.servicedesk_process import API_TOKEN
 
     monkeypatch.setattr(orders, "client", ServiceDeskClient(desk.url, API_TOKEN))
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, trained_model):
+    """Service desk, action server and Rasa server, shared by the end-to-end tests."""
+    from tests.stack import Stack
+
+    stack = Stack(tmp_path_factory.mktemp("stack"), trained_model)
+    try:
+        stack.start_actions()
+        stack.start_rasa()
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture
+def online_agent(stack):
+    """agent1 logged in and online for one test; offline again afterwards, because
+    other tests rely on nobody being available."""
+    import requests
+
+    login = requests.post(
+        f"{stack.desk.url}/api/agent/login",
+        json={"username": "agent1", "password": "agent1-demo"},
+        timeout=10,
+    ).json()
+    headers = {"X-Agent-Token": login["token"]}
+    requests.post(
+        f"{stack.desk.url}/api/agent/status",
+        json={"status": "online"},
+        headers=headers,
+        timeout=10,
+    ).raise_for_status()
+    yield headers
+    requests.post(
+        f"{stack.desk.url}/api/agent/status",
+        json={"status": "offline"},
+        headers=headers,
+        timeout=10,
+    )

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Dict, Optional
 
 import requests
 
@@ -23,7 +24,9 @@ def free_port() -> int:
 
 
 class ServiceDeskProcess:
-    def __init__(self, workdir: Path) -> None:
+    def __init__(
+        self, workdir: Path, extra_env: Optional[Dict[str, str]] = None
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -32,6 +35,7 @@ class ServiceDeskProcess:
             "SERVICEDESK_DATABASE_URL": f"sqlite:///{workdir / 'servicedesk.db'}",
             "SERVICEDESK_API_TOKEN": API_TOKEN,
             "SERVICEDESK_DEMO": "1",
+            **(extra_env or {}),
         }
         self.log = open(workdir / "servicedesk.log", "ab")  # noqa: SIM115
         self.process = None

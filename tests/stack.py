@@ -52,7 +52,7 @@ class Stack:
             "action_endpoint:\n"
             f"  url: http://127.0.0.1:{self.action_port}/webhook\n"
             "tracker_store:\n"
-            "  type: addons.tracker_store.UrlSQLTrackerStore\n"
+            "  type: addons.handoff_relay.HandoffRelayTrackerStore\n"
             f"  url: sqlite:///{workdir / 'tracker.db'}\n",
             encoding="utf-8",
         )
@@ -65,7 +65,10 @@ class Stack:
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         }
         self.env.pop("TRACKER_STORE_URL", None)
-        self.desk = ServiceDeskProcess(workdir)
+        # The desk drives handoffs through this Rasa server's HTTP API.
+        self.desk = ServiceDeskProcess(
+            workdir, {"RASA_URL": self.url, "RASA_AUTH_TOKEN": TOKEN}
+        )
         self.env["SERVICEDESK_URL"] = self.desk.url
         self.env["SERVICEDESK_API_TOKEN"] = API_TOKEN
         self.actions: Optional[subprocess.Popen] = None

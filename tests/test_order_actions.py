@@ -43,7 +43,7 @@ def test_several_orders_are_offered_as_cards(demo):
     )
     assert slots["lookup_result"] == "choose"
     assert slots["recent_orders"].count("\n") == orders.RECENT_ORDERS - 1
-    cards = dispatcher.messages[0]["custom"]["orders"]
+    cards = dispatcher.messages[0]["custom"]["data"]["orders"]
     assert len(cards) == orders.RECENT_ORDERS
     assert cards[0]["payload"] == f'/inform{{"order_no":"{cards[0]["order_no"]}"}}'
 

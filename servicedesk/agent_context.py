@@ -1,0 +1,59 @@
+"""What an agent sees next to a conversation: the customer and their recent business.
+
+Known customers bring their profile, latest orders, after-sales requests and tickets. An
+anonymous user who proved an order in the bot brings that order. Personal data stays
+masked as everywhere else in the service desk.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from servicedesk import views
+from servicedesk.models import Handoff, Order, Ticket
+
+RECENT_ORDERS = 10
+
+
+def context_of(session: Session, handoff: Handoff) -> Dict[str, Any]:
+    customer = handoff.customer
+    orders: List[Order] = []
+    if customer is not None:
+        orders = sorted(customer.orders, key=lambda o: o.created_at, reverse=True)
+        orders = orders[:RECENT_ORDERS]
+    mentioned = ((handoff.summary or {}).get("slots") or {}).get("order_no")
+    if mentioned and mentioned not in {o.order_no for o in orders}:
+        order = session.execute(
+            select(Order).where(Order.order_no == str(mentioned))
+        ).scalar_one_or_none()
+        # An anonymous user only gets here with the order's phone verified by the bot;
+        # a known customer only with one of their own orders.
+        if order is not None and (customer is None or order.customer_id == customer.id):
+            orders.insert(0, order)
+    tickets: List[Ticket] = []
+    if customer is not None:
+        tickets = list(
+            session.execute(
+                select(Ticket)
+                .where(Ticket.customer_id == customer.id)
+                .order_by(Ticket.id.desc())
+                .limit(10)
+            ).scalars()
+        )
+    return {
+        "customer": {
+            **views.customer_view(customer),
+            "order_count": len(customer.orders),
+        }
+        if customer
+        else None,
+        "mentioned_order": mentioned,
+        "orders": [views.order_summary(o) for o in orders],
+        "after_sales": [
+            views.after_sale_view(r) for o in orders for r in o.after_sales
+        ],
+        "tickets": [views.ticket_view(t) for t in tickets],
+    }

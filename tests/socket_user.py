@@ -1,0 +1,64 @@
+"""A chat user on Rasa's socket.io channel, as the widget talks to it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from typing import Any, Callable, Dict, List, Optional
+
+import socketio
+
+
+class SocketUser:
+    def __init__(self, url: str, customer_token: Optional[str] = None) -> None:
+        self.url = url
+        self.session_id = uuid.uuid4().hex
+        self.customer_token = customer_token
+        self.received: List[Dict[str, Any]] = []
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.client.on("bot_uttered", self.received.append)
+
+    async def connect(self) -> None:
+        confirmed = asyncio.Event()
+        self.client.on("session_confirm", lambda _: confirmed.set())
+        await self.client.connect(self.url, transports=["websocket"])
+        await self.client.emit("session_request", {"session_id": self.session_id})
+        await asyncio.wait_for(confirmed.wait(), 10)
+
+    async def say(self, text: str) -> None:
+        metadata = (
+            {"customer_token": self.customer_token} if self.customer_token else {}
+        )
+        await self.client.emit(
+            "user_uttered",
+            {"message": text, "session_id": self.session_id, "metadata": metadata},
+        )
+
+    async def wait_for(
+        self, check: Callable[[Dict[str, Any]], bool], timeout: float = 30
+    ) -> Dict[str, Any]:
+        """The first message received so far or within `timeout` s that passes."""
+        deadline = time.monotonic() + timeout
+        seen = 0
+        while time.monotonic() < deadline:
+            for message in self.received[seen:]:
+                if check(message):
+                    return message
+            seen = len(self.received)
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"nothing matched within {timeout} s: {self.received}")
+
+    async def close(self) -> None:
+        await self.client.disconnect()
+
+
+def payload(kind: str, **fields: Any) -> Callable[[Dict[str, Any]], bool]:
+    """Matches a widget payload (actions/widget_payload.py) with these fields."""
+    return lambda m: (
+        m.get("type") == kind and all(m.get(k) == v for k, v in fields.items())
+    )
+
+
+def text_containing(part: str) -> Callable[[Dict[str, Any]], bool]:
+    return lambda m: part in (m.get("text") or "")

@@ -1,0 +1,529 @@
+/*
+ * Agent workbench: queue, live chat, customer context, tickets, audit log.
+ * Live updates come from /api/agent/events (server-sent events); every change re-reads
+ * the affected views through the ordinary API. All data is inserted as text.
+ */
+(function () {
+  "use strict";
+
+  var TOKEN_KEY = "workbench:token";
+  var token = sessionStorage.getItem(TOKEN_KEY);
+  var me = null;
+  var selected = null; // handoff_no
+  var selectedTicket = null;
+  var activeTab = "chats";
+  var events = null;
+
+  var TRIGGERS = {
+    user_request: "用户要求转人工",
+    complaint: "投诉",
+    repeated_failure: "机器人多次未理解",
+    form_failure: "信息多次填写有误",
+    backend_error: "系统查询失败",
+  };
+  var SLOTS = {
+    task: "诉求", order_no: "订单号", order_status: "订单状态", order_items: "商品",
+    reason: "原因", aftersale_type: "售后类型", request_no: "售后单号", product: "咨询商品",
+    lookup_result: "查询结果", refusal: "办理结果",
+  };
+  var INTENTS = {
+    greet: "问候", goodbye: "再见", thank: "感谢", affirm: "肯定", deny: "否定",
+    request_human: "转人工", query_order: "查订单", query_logistics: "查物流",
+    modify_order: "改订单", cancel_order: "取消订单", request_refund: "退款",
+    request_return_exchange: "退换货", request_invoice: "发票", query_payment: "支付",
+    account_help: "账户", product_inquiry: "商品咨询", complain: "投诉", inform: "提供信息",
+    rate_service: "评价", faq: "常见问题", chitchat: "闲聊", out_of_scope: "超出范围",
+    nlu_fallback: "未理解", bot_challenge: "问是否机器人",
+  };
+  var STATES = { queued: "排队中", serving: "接待中", closed: "已结束", cancelled: "已取消" };
+  var SYSTEM = { joined: "{agent} 已接入", transferred: "已转接给 {agent}", closed: "{agent} 结束了会话" };
+  var CANNED = [
+    "您好，我是人工客服，很高兴为您服务，请问有什么可以帮您？",
+    "您的问题我已经了解，正在为您查询，请稍等 1-2 分钟。",
+    "已为您加急处理，处理结果会通过短信通知您。",
+    "退款会在审核通过后 1-3 个工作日原路退回。",
+    "很抱歉给您带来不便，我们会尽快为您解决。",
+    "快递已催促，预计 24 小时内更新物流信息。",
+    "请问还有其他可以帮您的吗？",
+    "感谢您的耐心等待，祝您生活愉快！",
+  ];
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function time(iso) { return iso ? String(iso).replace("T", " ").slice(5, 16) : ""; }
+
+  function api(method, path, body) {
+    return fetch(path, {
+      method: method,
+      headers: Object.assign({ "Content-Type": "application/json" }, token ? { "X-Agent-Token": token } : {}),
+      body: body ? JSON.stringify(body) : undefined,
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (r.status === 401 && path !== "/api/agent/login") {
+          showLogin();
+          throw new Error("请重新登录");
+        }
+        if (!r.ok) throw new Error((data.error && data.error.message) || "操作失败（" + r.status + "）");
+        return data;
+      });
+    });
+  }
+
+  // -- login ---------------------------------------------------------------------
+
+  function showLogin() {
+    token = null;
+    sessionStorage.removeItem(TOKEN_KEY);
+    if (events) events.close();
+    $("app").hidden = true;
+    $("login").hidden = false;
+    $("username").focus();
+  }
+
+  $("login-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    $("login-error").textContent = "";
+    api("POST", "/api/agent/login", { username: $("username").value.trim(), password: $("password").value })
+      .then(function (data) {
+        token = data.token;
+        sessionStorage.setItem(TOKEN_KEY, token);
+        $("password").value = "";
+        return api("POST", "/api/agent/status", { status: "online" });
+      })
+      .then(start)
+      .catch(function (e) { $("login-error").textContent = e.message; });
+  });
+
+  $("logout").addEventListener("click", function () {
+    api("POST", "/api/agent/status", { status: "offline" })
+      .then(function () { return api("POST", "/api/agent/logout"); })
+      .finally(showLogin);
+  });
+
+  $("status").addEventListener("change", function () {
+    api("POST", "/api/agent/status", { status: $("status").value }).then(function (agent) { me = agent; showMe(); });
+  });
+
+  function showMe() {
+    $("me").textContent = me.name + (me.role === "supervisor" ? "（主管）" : "") + " · 最多同时接待 " + me.max_concurrent;
+    $("status").value = me.status;
+    $("audit-tab").hidden = me.role !== "supervisor";
+    $("serving-title").firstChild.textContent = me.role === "supervisor" ? "进行中的会话 " : "我的会话 ";
+  }
+
+  function start(agent) {
+    me = agent;
+    $("login").hidden = true;
+    $("app").hidden = false;
+    showMe();
+    connectEvents();
+    refresh();
+  }
+
+  function connectEvents() {
+    if (events) events.close();
+    events = new EventSource("/api/agent/events?token=" + encodeURIComponent(token));
+    events.addEventListener("change", refresh);
+    events.onopen = function () { $("live").className = "live"; $("live").textContent = "● 实时"; };
+    events.onerror = function () { $("live").className = "live live-off"; $("live").textContent = "● 重连中"; };
+  }
+
+  function refresh() {
+    loadQueue();
+    if (selected) loadDetail(selected);
+    if (activeTab === "tickets") loadTickets();
+    if (activeTab === "audit") loadAudit();
+  }
+
+  // -- tabs ----------------------------------------------------------------------
+
+  Array.prototype.forEach.call(document.querySelectorAll("[data-tab]"), function (tab) {
+    tab.addEventListener("click", function () {
+      activeTab = tab.dataset.tab;
+      Array.prototype.forEach.call(document.querySelectorAll("[data-tab]"), function (t) {
+        t.setAttribute("aria-selected", t === tab ? "true" : "false");
+      });
+      ["chats", "tickets", "audit"].forEach(function (name) { $("tab-" + name).hidden = name !== activeTab; });
+      refresh();
+    });
+  });
+
+  // -- queue ---------------------------------------------------------------------
+
+  function who(h) {
+    return h.customer ? h.customer.name + " " + h.customer.phone : "匿名访客";
+  }
+
+  function queueItem(h, waiting) {
+    var li = el("li", "item" + (h.handoff_no === selected ? " selected" : ""));
+    var button = el("button", "item-button");
+    button.type = "button";
+    var line = el("div", "item-line");
+    line.appendChild(el("strong", null, who(h)));
+    if (h.customer && h.customer.level === "vip") line.appendChild(el("span", "badge vip", "VIP"));
+    if (h.urgent) line.appendChild(el("span", "badge urgent", "加急"));
+    button.appendChild(line);
+    var meta = TRIGGERS[h.trigger] || h.trigger;
+    meta += waiting ? " · 第 " + h.position + " 位 · 约 " + h.estimated_wait_minutes + " 分钟" : " · " + (h.agent || "");
+    button.appendChild(el("div", "item-meta", meta + " · " + time(h.created_at)));
+    button.addEventListener("click", function () { select(h.handoff_no); });
+    li.appendChild(button);
+    return li;
+  }
+
+  function loadQueue() {
+    api("GET", "/api/agent/queue").then(function (q) {
+      var queued = $("queued"), serving = $("serving");
+      clear(queued);
+      clear(serving);
+      q.queued.forEach(function (h) { queued.appendChild(queueItem(h, true)); });
+      q.serving.forEach(function (h) { serving.appendChild(queueItem(h, false)); });
+      if (!q.queued.length) queued.appendChild(el("li", "empty", "暂无排队"));
+      if (!q.serving.length) serving.appendChild(el("li", "empty", "暂无会话"));
+      $("queued-count").textContent = q.queued.length;
+      $("serving-count").textContent = q.serving.length;
+    }).catch(function () {});
+  }
+
+  function select(handoffNo) {
+    selected = handoffNo;
+    $("reply-error").textContent = "";
+    loadQueue();
+    loadDetail(handoffNo);
+    loadColleagues();
+  }
+
+  // -- conversation ----------------------------------------------------------------
+
+  var lastRendered = null;
+
+  function loadDetail(handoffNo) {
+    api("GET", "/api/agent/handoffs/" + encodeURIComponent(handoffNo)).then(function (h) {
+      if (handoffNo !== selected) return;
+      $("no-selection").hidden = true;
+      $("chat").hidden = false;
+      $("chat-title").textContent = who(h) + " · " + h.handoff_no;
+      $("chat-meta").textContent = STATES[h.state] + (h.agent ? " · " + h.agent : "") + " · " + (TRIGGERS[h.trigger] || h.trigger);
+      var canAct = h.state === "serving" && (h.mine || me.role === "supervisor");
+      $("claim").hidden = h.state !== "queued";
+      ["transfer", "transfer-to", "close", "resolution", "send", "reply"].forEach(function (id) { $(id).disabled = !canAct; });
+      var fingerprint = h.handoff_no + ":" + h.messages.length + ":" + h.state;
+      if (fingerprint !== lastRendered) {
+        lastRendered = fingerprint;
+        renderMessages(h);
+        renderContext(h);
+      }
+    }).catch(function (e) { $("reply-error").textContent = e.message; });
+  }
+
+  function renderMessages(h) {
+    var box = $("messages");
+    clear(box);
+    var transcript = (h.summary && h.summary.transcript) || [];
+    if (transcript.length) {
+      box.appendChild(el("div", "divider", "机器人对话记录"));
+      transcript.forEach(function (m) {
+        var row = el("div", "msg from-" + (m.from === "user" ? "user" : "bot"));
+        row.appendChild(el("div", "who", m.from === "user" ? "用户" : "机器人"));
+        row.appendChild(el("div", "text", m.text));
+        box.appendChild(row);
+      });
+      box.appendChild(el("div", "divider", "人工服务"));
+    }
+    h.messages.forEach(function (m) {
+      if (m.author === "system") {
+        box.appendChild(el("div", "divider", (SYSTEM[m.text] || m.text).replace("{agent}", m.agent || "") + " · " + time(m.time)));
+        return;
+      }
+      var row = el("div", "msg from-" + m.author);
+      var label = { user: "用户", agent: m.agent || "客服", note: "内部备注 · " + (m.agent || "") }[m.author];
+      row.appendChild(el("div", "who", label + " · " + time(m.time)));
+      row.appendChild(el("div", "text", m.text));
+      box.appendChild(row);
+    });
+    box.scrollTop = box.scrollHeight;
+  }
+
+  function section(title) {
+    var s = el("section", "ctx");
+    s.appendChild(el("h3", null, title));
+    return s;
+  }
+
+  function pairs(rows) {
+    var dl = el("dl");
+    rows.forEach(function (r) {
+      if (r[1] === null || r[1] === undefined || r[1] === "") return;
+      dl.appendChild(el("dt", null, r[0]));
+      dl.appendChild(el("dd", null, r[1]));
+    });
+    return dl;
+  }
+
+  function renderContext(h) {
+    var box = $("context");
+    clear(box);
+    var s = h.summary || {};
+    var summary = section("机器人摘要");
+    summary.appendChild(pairs([
+      ["转人工原因", TRIGGERS[s.trigger] || s.trigger],
+      ["用户意图", (s.intents || []).map(function (i) { return INTENTS[i] || i; }).join(" → ")],
+      ["已尝试自助", (s.self_service || []).join("、") || "无"],
+    ]));
+    var slots = s.slots || {};
+    summary.appendChild(pairs(Object.keys(slots).map(function (k) { return [SLOTS[k] || k, slots[k]]; })));
+    box.appendChild(summary);
+
+    var c = h.context || {};
+    var profile = section("客户资料");
+    if (c.customer) {
+      profile.appendChild(pairs([
+        ["姓名", c.customer.name], ["手机", c.customer.phone],
+        ["等级", c.customer.level === "vip" ? "VIP" : "普通会员"],
+        ["注册时间", time(c.customer.registered_at)], ["订单数", c.customer.order_count],
+      ]));
+    } else {
+      profile.appendChild(el("p", "muted", "匿名访客" + (c.mentioned_order ? "（已在机器人处验证订单 " + c.mentioned_order + "）" : "")));
+    }
+    box.appendChild(profile);
+
+    var orders = section("订单");
+    (c.orders || []).forEach(function (o) {
+      var row = el("div", "ctx-row" + (o.order_no === c.mentioned_order ? " highlight" : ""));
+      row.appendChild(el("strong", null, o.order_no));
+      row.appendChild(el("span", null, " " + o.status_label + " · ¥" + o.total));
+      row.appendChild(el("div", "muted", (o.first_item || "") + " · " + time(o.created_at)));
+      orders.appendChild(row);
+    });
+    if (!(c.orders || []).length) orders.appendChild(el("p", "muted", "无"));
+    box.appendChild(orders);
+
+    var sales = section("售后");
+    (c.after_sales || []).forEach(function (a) {
+      var row = el("div", "ctx-row");
+      row.appendChild(el("strong", null, a.request_no));
+      row.appendChild(el("span", null, " " + a.kind_label + " · " + a.state_label));
+      row.appendChild(el("div", "muted", a.order_no + " · " + a.item + " · " + a.reason));
+      sales.appendChild(row);
+    });
+    if (!(c.after_sales || []).length) sales.appendChild(el("p", "muted", "无"));
+    box.appendChild(sales);
+
+    var tickets = section("工单");
+    (c.tickets || []).forEach(function (t) {
+      var row = el("div", "ctx-row");
+      row.appendChild(el("strong", null, t.ticket_no));
+      row.appendChild(el("span", null, " " + t.state_label + " · " + t.subject));
+      tickets.appendChild(row);
+    });
+    if (!(c.tickets || []).length) tickets.appendChild(el("p", "muted", "无"));
+    box.appendChild(tickets);
+  }
+
+  function loadColleagues() {
+    api("GET", "/api/agent/agents").then(function (data) {
+      var select = $("transfer-to");
+      clear(select);
+      data.agents.forEach(function (a) {
+        if (a.username === me.username) return;
+        var option = el("option", null, a.name + (a.has_room ? "" : "（不可接待）"));
+        option.value = a.username;
+        option.disabled = !a.has_room;
+        select.appendChild(option);
+      });
+    }).catch(function () {});
+  }
+
+  function act(promise) {
+    $("reply-error").textContent = "";
+    return promise.then(function (result) {
+      if (result && result.delivered === false) $("reply-error").textContent = "已保存，但暂时没有送达用户（机器人服务不可用）。";
+      lastRendered = null;
+      refresh();
+      return result;
+    }).catch(function (e) { $("reply-error").textContent = e.message; });
+  }
+
+  $("claim").addEventListener("click", function () {
+    act(api("POST", "/api/agent/handoffs/" + encodeURIComponent(selected) + "/claim"));
+  });
+  $("transfer").addEventListener("click", function () {
+    if (!$("transfer-to").value) return;
+    act(api("POST", "/api/agent/handoffs/" + encodeURIComponent(selected) + "/transfer", { to: $("transfer-to").value }));
+  });
+  $("close").addEventListener("click", function () {
+    act(api("POST", "/api/agent/handoffs/" + encodeURIComponent(selected) + "/close", { resolution: $("resolution").value }));
+  });
+
+  function sendReply() {
+    var text = $("reply").value.trim();
+    if (!text) return;
+    act(api("POST", "/api/agent/handoffs/" + encodeURIComponent(selected) + "/messages", { text: text, note: $("as-note").checked }))
+      .then(function (result) { if (result) $("reply").value = ""; });
+  }
+  $("reply-form").addEventListener("submit", function (event) { event.preventDefault(); sendReply(); });
+  $("reply").addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); sendReply(); }
+  });
+
+  CANNED.forEach(function (text) { $("canned").appendChild(el("option", null, text)); });
+  $("canned-filter").addEventListener("change", function () {
+    var text = $("canned-filter").value;
+    if (CANNED.indexOf(text) >= 0) {
+      $("reply").value = ($("reply").value ? $("reply").value + "\n" : "") + text;
+      $("canned-filter").value = "";
+      $("reply").focus();
+    }
+  });
+
+  // -- tickets ---------------------------------------------------------------------
+
+  $("ticket-state").addEventListener("change", loadTickets);
+  $("ticket-mine").addEventListener("change", loadTickets);
+
+  function loadTickets() {
+    var query = "?mine=" + $("ticket-mine").checked + ($("ticket-state").value ? "&state=" + $("ticket-state").value : "");
+    api("GET", "/api/agent/tickets" + query).then(function (data) {
+      var rows = $("ticket-rows");
+      clear(rows);
+      data.tickets.forEach(function (t) {
+        var tr = el("tr", t.ticket_no === selectedTicket ? "selected" : "");
+        var link = el("button", "link", t.ticket_no);
+        link.type = "button";
+        link.addEventListener("click", function () { selectedTicket = t.ticket_no; loadTickets(); });
+        var first = el("td");
+        first.appendChild(link);
+        tr.appendChild(first);
+        [t.subject, t.state_label, t.assignee || "未分配", time(t.updated_at)].forEach(function (v) { tr.appendChild(el("td", null, v)); });
+        rows.appendChild(tr);
+      });
+      if (!data.tickets.length) {
+        var tr = el("tr");
+        var td = el("td", "empty", "没有工单");
+        td.colSpan = 5;
+        tr.appendChild(td);
+        rows.appendChild(tr);
+      }
+      if (selectedTicket) loadTicket(selectedTicket);
+    }).catch(function () {});
+  }
+
+  function loadTicket(no) {
+    Promise.all([api("GET", "/api/agent/tickets/" + encodeURIComponent(no)), api("GET", "/api/agent/agents")])
+      .then(function (results) { renderTicket(results[0], results[1].agents); })
+      .catch(function () {});
+  }
+
+  function renderTicket(t, agents) {
+    var box = $("ticket-detail");
+    clear(box);
+    box.appendChild(el("h3", null, t.ticket_no + " · " + t.subject));
+    box.appendChild(pairs([
+      ["状态", t.state_label], ["处理人", t.assignee || "未分配"],
+      ["客户", t.customer ? t.customer.name + " " + t.customer.phone : "匿名"],
+      ["订单号", t.order_no], ["联系方式", t.contact], ["来源", t.source === "agent" ? "客服创建" : "用户留言"],
+      ["创建时间", time(t.created_at)],
+    ]));
+    box.appendChild(el("pre", "description", t.description || ""));
+
+    var controls = el("div", "ticket-controls");
+    var assign = el("select");
+    assign.setAttribute("aria-label", "分配给");
+    agents.forEach(function (a) {
+      var o = el("option", null, a.name);
+      o.value = a.username;
+      o.selected = a.username === t.assignee_username;
+      assign.appendChild(o);
+    });
+    var assignButton = el("button", null, "分配");
+    assignButton.type = "button";
+    assignButton.addEventListener("click", function () {
+      api("POST", "/api/agent/tickets/" + encodeURIComponent(t.ticket_no) + "/assign", { to: assign.value }).then(loadTickets);
+    });
+    var state = el("select");
+    state.setAttribute("aria-label", "工单状态");
+    [["open", "待处理"], ["in_progress", "处理中"], ["resolved", "已解决"], ["closed", "已关闭"]].forEach(function (s) {
+      var o = el("option", null, s[1]);
+      o.value = s[0];
+      o.selected = s[0] === t.state;
+      state.appendChild(o);
+    });
+    var stateButton = el("button", null, "更新状态");
+    stateButton.type = "button";
+    stateButton.addEventListener("click", function () {
+      api("POST", "/api/agent/tickets/" + encodeURIComponent(t.ticket_no) + "/state", { state: state.value }).then(loadTickets);
+    });
+    [assign, assignButton, state, stateButton].forEach(function (n) { controls.appendChild(n); });
+    box.appendChild(controls);
+
+    box.appendChild(el("h4", null, "处理记录"));
+    t.comments.forEach(function (c) {
+      var row = el("div", "msg from-note");
+      row.appendChild(el("div", "who", c.author + " · " + time(c.time)));
+      row.appendChild(el("div", "text", c.text));
+      box.appendChild(row);
+    });
+    var form = el("form", "comment-form");
+    var input = el("textarea");
+    input.rows = 2;
+    input.maxLength = 2000;
+    input.placeholder = "添加处理记录";
+    input.setAttribute("aria-label", "处理记录");
+    var submit = el("button", "primary", "添加");
+    submit.type = "submit";
+    form.appendChild(input);
+    form.appendChild(submit);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!input.value.trim()) return;
+      api("POST", "/api/agent/tickets/" + encodeURIComponent(t.ticket_no) + "/comments", { text: input.value }).then(loadTickets);
+    });
+    box.appendChild(form);
+  }
+
+  $("new-ticket").addEventListener("click", function () {
+    var box = $("ticket-detail");
+    clear(box);
+    var form = $("new-ticket-form").content.firstElementChild.cloneNode(true);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = {};
+      Array.prototype.forEach.call(form.elements, function (e) { if (e.name) body[e.name] = e.value.trim() || null; });
+      body.description = body.description || "";
+      body.contact = body.contact || "";
+      api("POST", "/api/agent/tickets", body).then(function (t) {
+        selectedTicket = t.ticket_no;
+        loadTickets();
+      }).catch(function (e) { alert(e.message); });
+    });
+    box.appendChild(form);
+  });
+
+  // -- audit -------------------------------------------------------------------------
+
+  function loadAudit() {
+    api("GET", "/api/agent/audit").then(function (data) {
+      var rows = $("audit-rows");
+      clear(rows);
+      data.entries.forEach(function (e) {
+        var tr = el("tr");
+        [time(e.at), e.actor, e.action, e.target, JSON.stringify(e.detail)].forEach(function (v) { tr.appendChild(el("td", null, v)); });
+        rows.appendChild(tr);
+      });
+    }).catch(function () {});
+  }
+
+  // -- start -------------------------------------------------------------------------
+
+  if (token) {
+    api("GET", "/api/agent/me").then(start).catch(showLogin);
+  } else {
+    showLogin();
+  }
+})();
