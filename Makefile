@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install train run test lint format validate test-stories test-nlu pytest shell interactive actions clean lock bench
+.PHONY: help install train run test lint format validate test-stories test-nlu pytest shell interactive actions clean lock bench browser
 
 help:
 	@echo "make run          install if needed, train if data changed, start Rasa (5005) and actions (5055)"
@@ -61,7 +61,10 @@ test-stories: train
 test-nlu: train
 	$(PY) scripts/evaluate_nlu.py
 
-pytest: train
+browser:
+	bash scripts/install_browser.sh
+
+pytest: train browser
 	$(VENV)/bin/pytest -q
 
 test: lint validate test-stories test-nlu pytest

@@ -28,6 +28,12 @@ CASE_SLOTS = (
     "request_no", "product", "lookup_result", "refusal",
 )  # fmt: skip
 TRANSCRIPT_LIMIT = 60
+# Actions that are Rasa's or this module's own machinery, not self-service the user tried.
+BOOKKEEPING_ACTIONS = {
+    "action_listen", "action_session_start", "action_deactivate_loop",
+    "action_extract_slots", "action_handoff", "action_agent_joined",
+    "action_handoff_ended", "action_handoff_cancelled", "action_default_fallback",
+}  # fmt: skip
 
 
 def trigger_of(tracker: Tracker) -> Text:
@@ -64,7 +70,7 @@ def summary_of(tracker: Tracker, trigger: Text) -> Dict[Text, Any]:
         elif kind == "bot" and event.get("text"):
             transcript.append({"from": "bot", "text": event["text"]})
         elif kind == "action" and str(event.get("name", "")).startswith("action_"):
-            if event["name"] not in ("action_listen", "action_session_start"):
+            if event["name"] not in BOOKKEEPING_ACTIONS:
                 tried.append(event["name"])
     slots = {
         name: tracker.get_slot(name)
@@ -198,7 +204,7 @@ class ActionHandoffCancelled(Action):
         ]
 
 
-# "5", "5分", "给4星" (the first digit 1-5), or words, the negative ones first because
+# "5", "5分", "给4星" (the first number), or words, the negative ones first because
 # 不满意 contains 满意.
 RATING_WORDS = (
     ("非常不满意", 1), ("很不满意", 1), ("太差", 1), ("很差", 1), ("非常差", 1),
@@ -212,9 +218,10 @@ NO_COMMENT = "-"
 
 def rating_of(text: Text, entity: Optional[Text]) -> Optional[int]:
     for candidate in (entity, text):
-        match = re.search(r"[1-5]", candidate or "")
+        match = re.search(r"\d+", candidate or "")
         if match:
-            return int(match.group())
+            # "10分" / "100分" on another scale still means the top mark.
+            return min(max(int(match.group()), 1), 5)
     for word, value in RATING_WORDS:
         if word in (text or ""):
             return value
@@ -254,4 +261,6 @@ class ActionSubmitRating(Action):
         except (ServiceDeskError, ServiceDeskUnavailable) as exc:
             logger.error("rating failed: %s", exc)
             return [SlotSet("rating_result", "unavailable")]
-        return [SlotSet("rating_result", "saved"), SlotSet("handoff_result", None)]
+        # handoff_result stays "closed": the rule that runs this action is conditioned
+        # on it until its last step; a later rating simply replaces this one.
+        return [SlotSet("rating_result", "saved")]

@@ -91,7 +91,10 @@ class RasaBridge:
         return self._push(conversation_id, payload)
 
     def closed(self, conversation_id: str) -> bool:
-        return self._append(conversation_id, [{"event": "resume"}]) and self._trigger(
+        # The paused conversation ends on the user's last message with no action after
+        # it; an action_listen makes the trigger below a fresh turn that rules match.
+        resumed = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+        return self._append(conversation_id, resumed) and self._trigger(
             conversation_id, "EXTERNAL_handoff_closed"
         )
 

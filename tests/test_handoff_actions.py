@@ -6,7 +6,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import orders
-from actions.handoff import ActionHandoff, ActionLeaveMessage, summary_of
+from actions.handoff import (
+    ActionHandoff,
+    ActionLeaveMessage,
+    comment_of,
+    rating_of,
+    summary_of,
+    trigger_of,
+)
 from actions.servicedesk_client import ServiceDeskClient
 from tests.servicedesk_process import API_TOKEN, free_port
 
@@ -96,3 +103,40 @@ def test_backend_down_is_a_polite_answer(monkeypatch):
     assert slots_after(ActionLeaveMessage(), conversation("down")) == {
         "ticket_result": "unavailable"
     }
+
+
+def test_each_handoff_records_why():
+    assert trigger_of(conversation("t1")) == "user_request"
+    assert trigger_of(conversation("t2", intent="complain")) == "complaint"
+    failed = conversation("t3")
+    failed.events.insert(
+        -1, {"event": "slot", "name": "form_hint", "value": "offer_human"}
+    )
+    assert trigger_of(failed) == "form_failure"
+    broken = conversation("t4")
+    broken.events.insert(
+        -1, {"event": "slot", "name": "lookup_result", "value": "unavailable"}
+    )
+    assert trigger_of(broken) == "backend_error"
+    lost = conversation("t5")
+    lost.events.insert(-1, {"event": "action", "name": "utter_default"})
+    assert trigger_of(lost) == "repeated_failure"
+
+
+@pytest.mark.parametrize(
+    "text, entity, expected",
+    [
+        ("5", None, 5), ("给4星", None, 4), ("/rate_service", "3", 3),
+        ("非常满意", None, 5), ("不满意", None, 2), ("很差", None, 1),
+        ("还行吧", None, 3), ("嗯", None, None), ("10分", None, 5),
+    ],
+)  # fmt: skip
+def test_ratings_from_buttons_digits_and_words(text, entity, expected):
+    assert rating_of(text, entity) == expected
+
+
+def test_a_comment_comes_from_the_form_or_from_a_longer_typed_answer():
+    assert comment_of("/rate_service", "-") == ""
+    assert comment_of("/rate_service", "很耐心") == "很耐心"
+    assert comment_of("5分", None) == ""
+    assert comment_of("4分，回复有点慢", None) == "4分，回复有点慢"

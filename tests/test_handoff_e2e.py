@@ -31,13 +31,14 @@ def desk_post(stack, path, headers, body=None):
     return response.json()
 
 
-def eventually(check, timeout=15.0):
+async def eventually(check, timeout=15.0):
+    # Sleeps on the event loop, so the socket.io client keeps sending meanwhile.
     deadline = time.monotonic() + timeout
     while True:
         result = check()
         if result or time.monotonic() > deadline:
             return result
-        time.sleep(0.3)
+        await asyncio.sleep(0.3)
 
 
 def test_user_agent_round_trip_with_rating(stack, online_agent):
@@ -79,7 +80,7 @@ def test_user_agent_round_trip_with_rating(stack, online_agent):
             # The bot is paused: the user's words go to the agent, not to the NLU.
             before = len(user.received)
             await user.say("单号是多少能告诉我吗")
-            relayed = eventually(
+            relayed = await eventually(
                 lambda: [
                     m
                     for m in desk_get(stack, path, online_agent)["messages"]

@@ -222,6 +222,20 @@
     }).catch(function (e) { $("reply-error").textContent = e.message; });
   }
 
+  // A button click reaches the transcript as its payload (/intent{...}).
+  function buttonLabel(text) {
+    var match = /^\/([A-Za-z_]+)(\{.*\})?$/.exec(text || "");
+    if (!match) return text;
+    var label = "［点击按钮］" + (INTENTS[match[1]] || match[1]);
+    try {
+      var values = match[2] ? JSON.parse(match[2]) : {};
+      var shown = Object.keys(values).map(function (k) { return values[k]; }).join(" ");
+      return shown ? label + "：" + shown : label;
+    } catch (e) {
+      return label;
+    }
+  }
+
   function renderMessages(h) {
     var box = $("messages");
     clear(box);
@@ -231,7 +245,7 @@
       transcript.forEach(function (m) {
         var row = el("div", "msg from-" + (m.from === "user" ? "user" : "bot"));
         row.appendChild(el("div", "who", m.from === "user" ? "用户" : "机器人"));
-        row.appendChild(el("div", "text", m.text));
+        row.appendChild(el("div", "text", m.from === "user" ? buttonLabel(m.text) : m.text));
         box.appendChild(row);
       });
       box.appendChild(el("div", "divider", "人工服务"));

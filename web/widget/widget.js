@@ -289,6 +289,14 @@
     this.contextSent = true;
     var orderNo = String(context.orderNo).replace(/[^0-9A-Za-z]/g, "").slice(0, 32);
     var intent = /^[a-z_]+$/.test(context.intent || "") ? context.intent : "query_order";
+    // Once per tab: a reload of the same order page continues, it does not start over.
+    var key = "shopchat:context:" + intent + ":" + orderNo;
+    try {
+      if (sessionStorage.getItem(key)) return;
+      sessionStorage.setItem(key, "1");
+    } catch (e) {
+      /* without sessionStorage the context is sent on every load */
+    }
     var labels = {
       request_return_exchange: "申请售后",
       request_refund: "申请退款",
