@@ -236,18 +236,20 @@
     }
   }
 
+  function transcriptRow(m) {
+    var row = el("div", "msg from-" + (m.from === "user" ? "user" : "bot"));
+    row.appendChild(el("div", "who", m.from === "user" ? "用户" : "机器人"));
+    row.appendChild(el("div", "text", m.from === "user" ? buttonLabel(m.text) : m.text));
+    return row;
+  }
+
   function renderMessages(h) {
     var box = $("messages");
     clear(box);
     var transcript = (h.summary && h.summary.transcript) || [];
     if (transcript.length) {
       box.appendChild(el("div", "divider", "机器人对话记录"));
-      transcript.forEach(function (m) {
-        var row = el("div", "msg from-" + (m.from === "user" ? "user" : "bot"));
-        row.appendChild(el("div", "who", m.from === "user" ? "用户" : "机器人"));
-        row.appendChild(el("div", "text", m.from === "user" ? buttonLabel(m.text) : m.text));
-        box.appendChild(row);
-      });
+      transcript.forEach(function (m) { box.appendChild(transcriptRow(m)); });
       box.appendChild(el("div", "divider", "人工服务"));
     }
     h.messages.forEach(function (m) {
@@ -434,6 +436,23 @@
       .catch(function () {});
   }
 
+  // A left message carries the bot's summary as JSON: shown like a conversation.
+  function description(text) {
+    var summary = null;
+    try { summary = JSON.parse(text); } catch (e) { /* plain text */ }
+    if (!summary || !summary.transcript) return el("pre", "description", text);
+    var box = el("div", "description");
+    box.appendChild(pairs([
+      ["用户意图", (summary.intents || []).map(function (i) { return INTENTS[i] || i; }).join(" → ")],
+    ]));
+    var slots = summary.slots || {};
+    box.appendChild(pairs(Object.keys(slots).map(function (k) { return [SLOTS[k] || k, slots[k]]; })));
+    summary.transcript.forEach(function (m) {
+      box.appendChild(transcriptRow(m));
+    });
+    return box;
+  }
+
   function renderTicket(t, agents) {
     var box = $("ticket-detail");
     clear(box);
@@ -444,7 +463,7 @@
       ["订单号", t.order_no], ["联系方式", t.contact], ["来源", t.source === "agent" ? "客服创建" : "用户留言"],
       ["创建时间", time(t.created_at)],
     ]));
-    box.appendChild(el("pre", "description", t.description || ""));
+    box.appendChild(description(t.description || ""));
 
     var controls = el("div", "ticket-controls");
     var assign = el("select");
