@@ -138,6 +138,15 @@ def audit(
     return entry
 
 
+def by_username(session: Session, username: str) -> Agent:
+    agent = session.execute(
+        select(Agent).where(Agent.username == username)
+    ).scalar_one_or_none()
+    if agent is None:
+        raise RuleViolation("AGENT_NOT_FOUND", "没有这个客服。", 404)
+    return agent
+
+
 def agent_view(agent: Agent) -> Dict[str, Any]:
     return {
         "username": agent.username,

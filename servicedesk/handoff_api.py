@@ -350,11 +350,7 @@ def build_router(
         handoff: Handoff = Depends(by_number),
         session: Session = Depends(get_session),
     ) -> dict:
-        target = session.execute(
-            select(Agent).where(Agent.username == body.to)
-        ).scalar_one_or_none()
-        if target is None:
-            raise RuleViolation("AGENT_NOT_FOUND", "没有这个客服。", 404)
+        target = agents.by_username(session, body.to)
         handoffs.transfer(session, handoff, agent, target, clock())
         session.commit()
         delivered = bridge.transferred(handoff.conversation_id, target.display_name)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from servicedesk import services, tickets, views
+from servicedesk import agents, services, tickets, views
 from servicedesk.agents import audit
 from servicedesk.models import Agent, AuditEntry, Customer
 from servicedesk.rules import RuleViolation
@@ -90,11 +90,7 @@ def build_ticket_router(
         found=Depends(ticket),
         session: Session = Depends(get_session),
     ) -> dict:
-        target = session.execute(
-            select(Agent).where(Agent.username == body.to)
-        ).scalar_one_or_none()
-        if target is None:
-            raise RuleViolation("AGENT_NOT_FOUND", "没有这个客服。", 404)
+        target = agents.by_username(session, body.to)
         tickets.assign(session, found, agent, target, clock())
         session.commit()
         return views.ticket_view(found, comments=True)

@@ -120,7 +120,7 @@ def test_a_customer_chooses_among_recent_orders(domain):
     talk.start("我要退款")
     assert talk.asking == "order_no"
     assert talk.slots["lookup_result"] == "choose"
-    cards = talk.slots["order_cards"]["orders"]
+    cards = talk.slots["order_cards"]["data"]["orders"]
     assert len(cards) == orders.RECENT_ORDERS
     assert cards[0]["payload"].startswith('/inform{"order_no":')
 
