@@ -599,11 +599,16 @@
     var self = this;
     var url = this.config.deskUrl + "/api/widget/handoffs/" + encodeURIComponent(this.sessionId) + "/cancel";
     fetch(url, { method: "POST" }).then(function (r) {
-      if (r.ok || r.status === 404 || r.status === 409) {
+      if (r.ok) {
         self.handoff = null;
         self.store.set("handoff", null);
         self.showHandoff();
+      } else {
+        // Already taken by an agent or ended meanwhile: show what the desk says.
+        self.catchUp();
       }
+    }).catch(function () {
+      self.add({ from: "system", text: "取消排队没有成功，请稍后再试。" });
     });
   };
 
