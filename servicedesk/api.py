@@ -27,6 +27,8 @@ from servicedesk import agents, live, services, views
 from servicedesk.config import Settings
 from servicedesk.db import make_engine, make_session_factory
 from servicedesk.handoff_api import build_router
+from servicedesk.kb import KbSearcher, seed_kb
+from servicedesk.kb_api import build_kb_router
 from servicedesk.models import AfterSale, Agent, Customer, Invoice, Order
 from servicedesk.rasa_bridge import RasaBridge
 from servicedesk.rules import RuleViolation
@@ -93,10 +95,12 @@ def create_app(
     session_factory = make_session_factory(engine)
     app = FastAPI(title="Service desk API", version="1.0.0")
     app.state.session_factory = session_factory
-    if settings.demo:
-        with session_factory() as session:
+    with session_factory() as session:
+        # The knowledge base is content, not demo data: an empty one starts from the seed.
+        seed_kb(session, clock())
+        if settings.demo:
             agents.ensure_demo_agents(session)
-            session.commit()
+        session.commit()
 
     def get_session() -> Iterator[Session]:
         # Endpoints that change data commit before they return: the exit code of a
@@ -167,6 +171,11 @@ def create_app(
         build_router(get_session, require_token, current_agent, clock, settings, bridge)
     )
     app.include_router(build_ticket_router(get_session, current_agent, clock))
+    app.include_router(
+        build_kb_router(
+            get_session, require_token, current_agent, clock, settings, KbSearcher()
+        )
+    )
 
     @app.get("/api/agent/events")
     def agent_events(

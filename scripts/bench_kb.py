@@ -1,0 +1,163 @@
+"""Knowledge-base retrieval benchmark: accuracy on held-out paraphrases, refusals, speed.
+
+    python scripts/bench_kb.py             # tests/kb/heldout.yml, thresholds from settings
+    python scripts/bench_kb.py --tune      # pick thresholds on tests/kb/dev.yml instead
+
+Accuracy: top-1 / top-3 over paraphrases the seed does not contain; refusals: the share of
+out-of-scope questions that get neither an answer nor suggestions. Speed: a 10,000-entry
+index built from the seed's entries with varied product and topic words, timing every
+held-out question against it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import yaml
+
+from servicedesk.config import Settings
+from servicedesk.kb_search import KbIndex
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "servicedesk" / "data" / "kb_seed.yml"
+PRODUCTS = ["手机", "耳机", "卫衣", "运动鞋", "行李箱", "充电宝", "枕头", "咖啡机", "口红",
+            "奶粉", "台灯", "键盘", "羽绒服", "电饭煲", "猫粮", "自行车", "帐篷", "茶叶",
+            "手表", "书包"]  # fmt: skip
+TOPICS = ["保养方法", "适用人群", "材质说明", "使用说明", "清洗方式", "配件清单", "产地",
+          "颜色选择", "包装尺寸", "重量", "兼容型号", "能耗等级", "保存方法", "气味"]  # fmt: skip
+
+
+def seed_documents() -> Tuple[List[Tuple[int, str]], List[Tuple[int, str]], Dict]:
+    entries = yaml.safe_load(SEED.read_text(encoding="utf-8"))["entries"]
+    documents, answers, ids = [], [], {}
+    for number, entry in enumerate(entries):
+        ids[entry["question"]] = number
+        documents.append((number, entry["question"]))
+        documents.extend((number, s) for s in entry.get("similar", []))
+        answers.append((number, entry["answer"]))
+    return documents, answers, ids
+
+
+def load(path: Path) -> Tuple[List[dict], List[str]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data["questions"], data["out_of_scope"]
+
+
+def evaluate(index: KbIndex, ids, questions, oos, answer_at, suggest_at) -> dict:
+    top1 = top3 = answered = answered_right = ranked1 = ranked3 = 0
+    for item in questions:
+        hits = index.search(item["q"], 3)
+        want = ids[item["a"]]
+        ranked = [h.entry_id for h in hits]
+        ranked1 += bool(ranked) and ranked[0] == want
+        ranked3 += want in ranked
+        found = [h.entry_id for h in hits if h.score >= suggest_at]
+        top1 += bool(found) and found[0] == want
+        top3 += want in found
+        if hits and hits[0].score >= answer_at:
+            answered += 1
+            answered_right += hits[0].entry_id == want
+    refused = sum(
+        1 for q in oos if not any(h.score >= suggest_at for h in index.search(q, 3))
+    )
+    return {
+        "ranked1": ranked1 / len(questions),
+        "ranked3": ranked3 / len(questions),
+        "top1": top1 / len(questions),
+        "top3": top3 / len(questions),
+        "answered": answered / len(questions),
+        "answer_precision": answered_right / answered if answered else 0.0,
+        "refused": refused / len(oos),
+    }
+
+
+def tune(index, ids, questions, oos) -> Tuple[float, float]:
+    """The suggestion threshold that best balances reaching the right entry (in the top
+    three above it) and refusing out-of-scope questions; then the lowest answer threshold
+    that keeps direct answers 95 % right."""
+    best = (0.0, -1.0)
+    for suggest_at in [x / 100 for x in range(10, 41)]:
+        result = evaluate(index, ids, questions, oos, 1.1, suggest_at)
+        balance = (result["top3"] + result["refused"]) / 2
+        if balance > best[1]:
+            best = (suggest_at, balance)
+    suggest_at = best[0]
+    answer_at = 1.0
+    for candidate in [x / 100 for x in range(100, 20, -1)]:
+        result = evaluate(index, ids, questions, oos, candidate, suggest_at)
+        if result["answered"] and result["answer_precision"] < 0.95:
+            break
+        answer_at = candidate
+    return answer_at, suggest_at
+
+
+def large_index(documents, answers, size: int) -> KbIndex:
+    """`size` entries: the seed's, then variants about products and topics."""
+    rng = random.Random(7)
+    large, large_answers = list(documents), list(answers)
+    entry = max(e for e, _ in documents) + 1
+    questions = [text for _, text in documents]
+    while entry < size:
+        product, topic = rng.choice(PRODUCTS), rng.choice(TOPICS)
+        base = rng.choice(questions)
+        large.append((entry, f"{product}的{topic}是什么"))
+        large.append((entry, f"{product}{base}"))
+        large.append((entry, f"请问{product}{topic}怎么看"))
+        large_answers.append((entry, f"{product}的{topic}请见商品详情页的说明。"))
+        entry += 1
+    return KbIndex(large, answers=large_answers)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tune", action="store_true", help="choose thresholds on dev")
+    parser.add_argument("--size", type=int, default=10_000)
+    args = parser.parse_args()
+    documents, answers, ids = seed_documents()
+    index = KbIndex(documents, answers=answers)
+    settings = Settings.from_env()
+    if args.tune:
+        questions, oos = load(ROOT / "tests" / "kb" / "dev.yml")
+        answer_at, suggest_at = tune(index, ids, questions, oos)
+        print(f"dev set: answer at >= {answer_at:.2f}, suggest at >= {suggest_at:.2f}")
+        print(evaluate(index, ids, questions, oos, answer_at, suggest_at))
+        return
+    answer_at, suggest_at = settings.kb_answer_threshold, settings.kb_suggest_threshold
+    questions, oos = load(ROOT / "tests" / "kb" / "heldout.yml")
+    result = evaluate(index, ids, questions, oos, answer_at, suggest_at)
+    print(f"held-out: {len(questions)} paraphrases, {len(oos)} out-of-scope questions")
+    print(f"thresholds: answer >= {answer_at}, suggest >= {suggest_at}")
+    print(
+        f"top-1 accuracy        {result['ranked1']:.3f}  (target 0.85; "
+        f"{result['top1']:.3f} also above the suggestion threshold)"
+    )
+    print(f"top-3 accuracy        {result['ranked3']:.3f}  (target 0.95; "
+          f"{result['top3']:.3f} also above the suggestion threshold)")  # fmt: skip
+    print(f"answered directly     {result['answered']:.3f}  "
+          f"(precision {result['answer_precision']:.3f})")  # fmt: skip
+    print(f"out-of-scope refused  {result['refused']:.3f}")
+
+    started = time.perf_counter()
+    big = large_index(documents, answers, args.size)
+    built = time.perf_counter() - started
+    timings = []
+    for item in questions + [{"q": q} for q in oos]:
+        began = time.perf_counter()
+        big.search(item["q"], 3)
+        timings.append((time.perf_counter() - began) * 1000)
+    timings.sort()
+    print(
+        f"{args.size} entries ({len(big.texts)} questions): index built in {built:.1f} s; "
+        f"query p50 {statistics.median(timings):.1f} ms, "
+        f"p95 {timings[int(len(timings) * 0.95)]:.1f} ms, max {timings[-1]:.1f} ms "
+        "(target < 20 ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
