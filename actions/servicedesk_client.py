@@ -262,3 +262,31 @@ class ServiceDeskClient:
             Identity(),
             json={"rating": rating, "comment": comment},
         )
+
+    def kb_answer(
+        self,
+        identity: Identity,
+        query: str,
+        key: Optional[str] = None,
+        key_confidence: float = 0.0,
+        entry_id: Optional[int] = None,
+    ) -> Dict[str, Any]:
+        return self._call(
+            "POST",
+            "/api/kb/answer",
+            identity,
+            json={
+                "query": query,
+                "key": key,
+                "key_confidence": key_confidence,
+                "entry_id": entry_id,
+            },
+        )
+
+    def kb_feedback(self, entry_id: Optional[int], query: str, helpful: bool) -> None:
+        self._call(
+            "POST",
+            "/api/kb/feedback",
+            Identity(),
+            json={"entry_id": entry_id, "query": query, "helpful": helpful},
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Tuple
@@ -171,11 +172,21 @@ def create_app(
         build_router(get_session, require_token, current_agent, clock, settings, bridge)
     )
     app.include_router(build_ticket_router(get_session, current_agent, clock))
+    searcher = KbSearcher()
     app.include_router(
         build_kb_router(
-            get_session, require_token, current_agent, clock, settings, KbSearcher()
+            get_session, require_token, current_agent, clock, settings, searcher
         )
     )
+
+    @app.on_event("startup")
+    def warm_up_knowledge_base() -> None:
+        # jieba's dictionary and the index take a second: not on the first question.
+        def build() -> None:
+            with session_factory() as session:
+                searcher.index(session, clock())
+
+        threading.Thread(target=build, daemon=True).start()
 
     @app.get("/api/agent/events")
     def agent_events(

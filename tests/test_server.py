@@ -203,3 +203,13 @@ def test_asking_for_a_human_queues_the_conversation_for_an_agent(stack, online_a
         headers={"Authorization": f"Bearer {API_TOKEN}"},
         timeout=10,
     ).raise_for_status()
+
+
+def test_policy_answers_come_from_the_knowledge_base_and_feedback_is_kept(stack):
+    answer = stack.say("kb-user", "保修期是多长时间")
+    assert "保修" in texts(answer)
+    buttons = [b["payload"] for m in answer for b in m.get("buttons", [])]
+    assert buttons == ["/thank", '/rate_service{"kb_helpful":"no"}']
+    sorry = stack.say("kb-user", '/rate_service{"kb_helpful":"no"}')
+    assert "记下来" in texts(sorry)
+    assert "action_kb_feedback" in action_names(stack.tracker("kb-user"))

@@ -139,6 +139,7 @@
     if (selected) loadDetail(selected);
     if (activeTab === "tickets") loadTickets();
     if (activeTab === "audit") loadAudit();
+    if (activeTab === "kb") loadKb();
   }
 
   // -- tabs ----------------------------------------------------------------------
@@ -149,7 +150,7 @@
       Array.prototype.forEach.call(document.querySelectorAll("[data-tab]"), function (t) {
         t.setAttribute("aria-selected", t === tab ? "true" : "false");
       });
-      ["chats", "tickets", "audit"].forEach(function (name) { $("tab-" + name).hidden = name !== activeTab; });
+      ["chats", "tickets", "kb", "audit"].forEach(function (name) { $("tab-" + name).hidden = name !== activeTab; });
       refresh();
     });
   });
@@ -536,6 +537,196 @@
       }).catch(function (e) { alert(e.message); });
     });
     box.appendChild(form);
+  });
+
+  // -- knowledge base ------------------------------------------------------------------
+
+  var kbOpen = null; // entry id in the editor, or "new"
+
+  function loadKb() {
+    api("GET", "/api/agent/kb?q=" + encodeURIComponent($("kb-filter").value.trim())).then(function (data) {
+      var rows = $("kb-rows");
+      clear(rows);
+      data.entries.forEach(function (e) {
+        var tr = el("tr", e.id === kbOpen ? "selected" : "");
+        var cell = el("td");
+        var link = el("button", "link", e.question);
+        link.type = "button";
+        link.addEventListener("click", function () { openKb(e.id); });
+        cell.appendChild(link);
+        tr.appendChild(cell);
+        [e.category, e.enabled ? "启用" : "停用", "v" + e.version, time(e.updated_at)].forEach(function (v) {
+          tr.appendChild(el("td", null, v));
+        });
+        rows.appendChild(tr);
+      });
+    }).catch(function () {});
+    loadMisses();
+  }
+
+  function loadMisses() {
+    api("GET", "/api/agent/kb/misses").then(function (data) {
+      var rows = $("kb-misses");
+      clear(rows);
+      data.misses.forEach(function (m) {
+        var tr = el("tr");
+        tr.appendChild(el("td", null, m.text));
+        tr.appendChild(el("td", null, m.kind === "unhelpful" ? "没解决" : "未答出"));
+        tr.appendChild(el("td", null, m.count));
+        var actions = el("td");
+        var create = el("button", null, "新建条目");
+        create.type = "button";
+        create.addEventListener("click", function () {
+          showKbForm(null, { question: m.text, similar: [] }, m.id);
+        });
+        var attach = el("button", null, "加为当前条目的相似问法");
+        attach.type = "button";
+        attach.disabled = typeof kbOpen !== "number";
+        attach.addEventListener("click", function () {
+          api("POST", "/api/agent/kb/misses/" + m.id + "/resolve", { entry_id: kbOpen }).then(function () {
+            openKb(kbOpen);
+            loadMisses();
+          });
+        });
+        actions.appendChild(create);
+        actions.appendChild(attach);
+        tr.appendChild(actions);
+        rows.appendChild(tr);
+      });
+      if (!data.misses.length) {
+        var tr = el("tr");
+        var td = el("td", "empty", "暂无");
+        td.colSpan = 4;
+        tr.appendChild(td);
+        rows.appendChild(tr);
+      }
+    }).catch(function () {});
+  }
+
+  function openKb(id) {
+    kbOpen = id;
+    api("GET", "/api/agent/kb/entries/" + id).then(function (entry) { showKbForm(entry, entry, null); loadMisses(); });
+  }
+
+  function localTime(iso) { return iso ? String(iso).slice(0, 16) : ""; }
+
+  function showKbForm(entry, values, missId) {
+    var box = $("kb-detail");
+    clear(box);
+    var form = $("kb-form").content.firstElementChild.cloneNode(true);
+    var f = form.elements;
+    form.querySelector(".kb-title").textContent = entry ? "编辑知识条目 #" + entry.id + "（v" + entry.version + "）" : "新建知识条目";
+    f.category.value = values.category || "";
+    f.question.value = values.question || "";
+    f.similar.value = (values.similar || []).join("\n");
+    f.answer.value = values.answer || "";
+    f.answer_vip.value = (values.audiences || {}).vip || "";
+    f.answer_new.value = (values.audiences || {}).new || "";
+    f.tags.value = (values.tags || []).join(", ");
+    f.valid_from.value = localTime(values.valid_from);
+    f.valid_to.value = localTime(values.valid_to);
+    f.enabled.checked = values.enabled !== false;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = {
+        key: entry ? entry.key : null,
+        category: f.category.value.trim() || "其他",
+        question: f.question.value.trim(),
+        similar: f.similar.value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean),
+        answer: f.answer.value.trim(),
+        audiences: { vip: f.answer_vip.value.trim(), new: f.answer_new.value.trim() },
+        tags: f.tags.value.split(/[,，\s]+/).filter(Boolean),
+        valid_from: f.valid_from.value || null,
+        valid_to: f.valid_to.value || null,
+        enabled: f.enabled.checked,
+      };
+      var saving = entry
+        ? api("PUT", "/api/agent/kb/entries/" + entry.id, body)
+        : api("POST", "/api/agent/kb", body);
+      saving.then(function (saved) {
+        var done = missId ? api("POST", "/api/agent/kb/misses/" + missId + "/resolve", {}) : Promise.resolve();
+        return done.then(function () { openKb(saved.id); loadKb(); });
+      }).catch(function (e) { form.querySelector(".kb-error").textContent = e.message; });
+    });
+    if (entry && entry.history) {
+      var history = form.querySelector(".kb-history");
+      history.appendChild(el("h4", null, "修改记录"));
+      entry.history.forEach(function (h) {
+        history.appendChild(el("div", null, "v" + h.version + " · " + h.author + " · " + time(h.at) + " · " + h.snapshot.answer.slice(0, 40)));
+      });
+    }
+    box.appendChild(form);
+  }
+
+  function renderHits(list, hits, onPick, pickLabel) {
+    clear(list);
+    hits.forEach(function (h) {
+      var li = el("li");
+      li.appendChild(el("strong", null, h.question));
+      li.appendChild(el("span", "muted", " 相似度 " + h.score.toFixed(2) + (h.enabled ? "" : "（停用）")));
+      if (onPick) {
+        var pick = el("button", null, pickLabel);
+        pick.type = "button";
+        pick.addEventListener("click", function () { onPick(h); });
+        li.appendChild(pick);
+      }
+      list.appendChild(li);
+    });
+    if (!hits.length) list.appendChild(el("li", "muted", "没有找到相关条目"));
+  }
+
+  $("kb-filter").addEventListener("input", loadKb);
+  $("kb-new").addEventListener("click", function () { kbOpen = "new"; showKbForm(null, {}, null); });
+  $("kb-try").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var q = $("kb-try-q").value.trim();
+    if (!q) return;
+    api("GET", "/api/agent/kb/search?q=" + encodeURIComponent(q)).then(function (data) {
+      renderHits($("kb-try-results"), data.hits, function (h) { openKb(h.id); }, "打开");
+    });
+  });
+  $("kb-lookup").addEventListener("keydown", function (event) {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    var q = $("kb-lookup").value.trim();
+    if (!q) return;
+    api("GET", "/api/agent/kb/search?q=" + encodeURIComponent(q)).then(function (data) {
+      renderHits($("kb-lookup-results"), data.hits, function (h) {
+        $("reply").value = ($("reply").value ? $("reply").value + "\n" : "") + h.answer;
+        clear($("kb-lookup-results"));
+        $("reply").focus();
+      }, "插入答案");
+    });
+  });
+
+  function download(format) {
+    fetch("/api/agent/kb/export?format=" + format, { headers: { "X-Agent-Token": token } })
+      .then(function (r) { return r.blob(); })
+      .then(function (blob) {
+        var a = document.createElement("a");
+        a.href = URL.createObjectURL(blob);
+        a.download = "kb." + format;
+        a.click();
+        URL.revokeObjectURL(a.href);
+      });
+  }
+  $("kb-export-yaml").addEventListener("click", function () { download("yaml"); });
+  $("kb-export-csv").addEventListener("click", function () { download("csv"); });
+  $("kb-import").addEventListener("change", function () {
+    var file = $("kb-import").files[0];
+    if (!file) return;
+    file.text().then(function (text) {
+      var format = /\.csv$/i.test(file.name) ? "csv" : "yaml";
+      return fetch("/api/agent/kb/import?format=" + format, {
+        method: "POST",
+        headers: { "Content-Type": "text/plain", "X-Agent-Token": token },
+        body: text,
+      }).then(function (r) { return r.json(); });
+    }).then(function (result) {
+      alert(result.error ? result.error.message : "导入完成：新建 " + result.created + " 条，更新 " + result.updated + " 条");
+      loadKb();
+    });
+    $("kb-import").value = "";
   });
 
   // -- audit -------------------------------------------------------------------------
