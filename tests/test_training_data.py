@@ -108,7 +108,9 @@ def test_every_intent_and_response_is_exercised_by_a_test_story(project_root, do
         for form in domain.get("forms", {}).values()
         for slot in form["required_slots"]
     }
+    # utter_faq/* are the faq ResponseSelector's labels; the knowledge base answers.
     responses = {name.split("/")[0] for name in domain["responses"]} - prompts
+    responses -= {"utter_faq"}
     assert responses <= actions, sorted(responses - actions)
 
 
