@@ -87,6 +87,9 @@ def outcome_slots(result: Dict[str, Any], tracker: Tracker) -> List[Dict[Text, A
 
 
 class ActionKbAnswer(Action):
+    # Only an answer counts (no suggestions, nothing recorded as unanswered).
+    answer_only = False
+
     def name(self) -> Text:
         return "action_kb_answer"
 
@@ -107,10 +110,13 @@ class ActionKbAnswer(Action):
                 key,
                 confidence,
                 chosen_entry(tracker),
+                answer_only=self.answer_only,
             )
         except (ServiceDeskError, ServiceDeskUnavailable) as exc:
             logger.error("knowledge base failed: %s", exc)
-            return [SlotSet("kb_result", "unavailable")]
+            return [SlotSet("kb_result", "none" if self.answer_only else "unavailable")]
+        if self.answer_only and result.get("outcome") != "answer":
+            return [SlotSet("kb_result", "none")]
         return outcome_slots(result, tracker)
 
 
@@ -147,3 +153,14 @@ class ActionKbFallback(ActionKbAnswer):
 
     def name(self) -> Text:
         return "action_kb_fallback"
+
+
+class ActionKbCheck(ActionKbAnswer):
+    """Small talk and out-of-scope guesses: the NLU is often sure of them for a topic
+    staff added to the knowledge base after training. Only a confident answer counts;
+    anything less leaves the usual reply, and nothing is recorded as unanswered."""
+
+    def name(self) -> Text:
+        return "action_kb_check"
+
+    answer_only = True

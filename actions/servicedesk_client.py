@@ -270,6 +270,7 @@ class ServiceDeskClient:
         key: Optional[str] = None,
         key_confidence: float = 0.0,
         entry_id: Optional[int] = None,
+        answer_only: bool = False,
     ) -> Dict[str, Any]:
         return self._call(
             "POST",
@@ -280,6 +281,7 @@ class ServiceDeskClient:
                 "key": key,
                 "key_confidence": key_confidence,
                 "entry_id": entry_id,
+                "record": not answer_only,
             },
         )
 

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import orders
-from actions.knowledge_base import ActionKbAnswer, ActionKbFeedback
+from actions.knowledge_base import ActionKbAnswer, ActionKbCheck, ActionKbFeedback
 from actions.servicedesk_client import ServiceDeskClient
 from tests.servicedesk_process import API_TOKEN, free_port
 
@@ -101,3 +101,21 @@ def test_knowledge_base_down_is_an_outcome(monkeypatch):
     down = ServiceDeskClient(f"http://127.0.0.1:{free_port()}", API_TOKEN)
     monkeypatch.setattr(orders, "client", down)
     assert run(ActionKbAnswer(), tracker("运费")) == {"kb_result": "unavailable"}
+
+
+def test_small_talk_takes_only_a_confident_answer_and_records_nothing(desk):
+    assert run(ActionKbCheck(), tracker("你叫什么名字呀")) == {"kb_result": "none"}
+    assert run(ActionKbCheck(), tracker("积分能当钱花吗")) == {"kb_result": "none"}
+    answered = run(ActionKbCheck(), tracker("退款一般要几天才能到账"))
+    assert answered["kb_result"] == "answer"
+    login = requests.post(
+        f"{desk.url}/api/agent/login",
+        json={"username": "lead", "password": "lead-demo"},
+        timeout=10,
+    ).json()
+    misses = requests.get(
+        f"{desk.url}/api/agent/kb/misses",
+        headers={"X-Agent-Token": login["token"]},
+        timeout=10,
+    ).json()["misses"]
+    assert "你叫什么名字呀" not in {m["text"] for m in misses}

@@ -213,3 +213,9 @@ def test_policy_answers_come_from_the_knowledge_base_and_feedback_is_kept(stack)
     sorry = stack.say("kb-user", '/rate_service{"kb_helpful":"no"}')
     assert "记下来" in texts(sorry)
     assert "action_kb_feedback" in action_names(stack.tracker("kb-user"))
+
+
+def test_small_talk_and_out_of_scope_keep_their_answers(stack):
+    assert "小智" in texts(stack.say("talk-user", "你叫什么名字"))
+    declined = texts(stack.say("talk-user", "帮我写一篇作文"))
+    assert "超出了我的服务范围" in declined
