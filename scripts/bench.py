@@ -153,7 +153,9 @@ class Bench:
         sender = f"bench-{uuid.uuid4().hex[:8]}"
         self.say("greeting", sender, "你好", token)
         listing = self.say("order_list", sender, "查一下我的订单", token)
-        cards = next((m["custom"]["orders"] for m in listing if "custom" in m), [])
+        cards = next(
+            (m["custom"]["data"]["orders"] for m in listing if "custom" in m), []
+        )
         signed = [c for c in cards if c["status"] == "signed"] or cards
         if signed:
             self.say("order_choice", sender, signed[0]["payload"], token)
