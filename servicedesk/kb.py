@@ -156,6 +156,12 @@ def find(session: Session, entry_id: int) -> KbEntry:
     return entry
 
 
+def by_key(session: Session, key: str, now: datetime) -> Optional[KbEntry]:
+    """The live entry the faq/<key> sub-intent routes to, if there is one."""
+    entries = session.execute(select(KbEntry).where(KbEntry.key == key)).scalars()
+    return next((e for e in entries if live(e, now)), None)
+
+
 def listing(session: Session, query: str = "", limit: int = 200) -> List[KbEntry]:
     statement = select(KbEntry).order_by(KbEntry.category, KbEntry.id).limit(limit)
     if query:

@@ -85,14 +85,7 @@ def build_kb_router(
         if body.entry_id is not None:
             chosen = kb.find(session, body.entry_id)
         elif body.key and body.key_confidence >= KEY_CONFIDENCE:
-            chosen = next(
-                (
-                    e
-                    for e in kb.listing(session)
-                    if e.key == body.key and kb.live(e, now)
-                ),
-                None,
-            )
+            chosen = kb.by_key(session, body.key, now)
         if chosen is not None and kb.live(chosen, now):
             return {
                 "outcome": "answer",
