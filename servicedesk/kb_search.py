@@ -137,13 +137,18 @@ class KbIndex:
             shape=(len(rows), width),
         )
 
-    def _build_bm25(self, tokenized: List[List[str]]) -> None:
-        counts = [self._counts(tokens, self.word_vocab) for tokens in tokenized]
-        n = max(len(counts), 1)
-        df = np.zeros(len(self.word_vocab))
+    @staticmethod
+    def _document_frequency(counts: List[Dict[int, int]], width: int) -> np.ndarray:
+        df = np.zeros(width)
         for row in counts:
             for column in row:
                 df[column] += 1
+        return df
+
+    def _build_bm25(self, tokenized: List[List[str]]) -> None:
+        counts = [self._counts(tokens, self.word_vocab) for tokens in tokenized]
+        n = max(len(counts), 1)
+        df = self._document_frequency(counts, len(self.word_vocab))
         self.word_idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         lengths = np.array([max(len(t), 1) for t in tokenized], dtype=np.float64)
@@ -163,10 +168,7 @@ class KbIndex:
     def _build_grams(self, grammed: List[List[str]]) -> None:
         counts = [self._counts(grams, self.gram_vocab) for grams in grammed]
         n = max(len(counts), 1)
-        df = np.zeros(len(self.gram_vocab))
-        for row in counts:
-            for column in row:
-                df[column] += 1
+        df = self._document_frequency(counts, len(self.gram_vocab))
         self.gram_idf = np.log((1 + n) / (1 + df)) + 1
         rows = []
         for row in counts:
@@ -182,6 +184,8 @@ class KbIndex:
         if not tokens:
             return np.zeros(len(self.texts))
         known = [self.word_vocab[t] for t in tokens if t in self.word_vocab]
+        if not known:
+            return np.zeros(len(self.texts))
         # What the query would score against itself as a document: a question worded
         # exactly like an entry gets 1, an unknown word counts as the rarest.
         norm = 1 + K1 * (1 - B + B * len(tokens) / self.average_length)
@@ -195,22 +199,20 @@ class KbIndex:
             / norm
             for t in tokens
         )
-        if not known:
-            return np.zeros(len(self.texts))
         scores = np.asarray(self.bm25[known].sum(axis=0)).ravel()
         return np.minimum(scores / ceiling, 1.0)
 
     def _gram_scores(self, query: str) -> np.ndarray:
         counts: Dict[int, float] = {}
+        unknown = 0  # unknown bigrams still belong to the query's length
         for gram in bigrams(query):
             column = self.gram_vocab.get(gram)
-            if column is not None:
+            if column is None:
+                unknown += 1
+            else:
                 counts[column] = counts.get(column, 0) + self.gram_idf[column]
-        grams = bigrams(query)
-        if not counts or not grams:
+        if not counts:
             return np.zeros(len(self.texts))
-        # Unknown bigrams still belong to the query's length.
-        unknown = sum(1 for g in grams if g not in self.gram_vocab)
         norm = math.sqrt(
             sum(w * w for w in counts.values()) + unknown * self.gram_idf.max() ** 2
         )

@@ -29,6 +29,20 @@ def tracker(text, entities=(), selector=None, earlier=(), slots=None, token=None
     )
 
 
+def staff_misses(desk):
+    """The questions staff see as unanswered or unhelpful in the workbench."""
+    login = requests.post(
+        f"{desk.url}/api/agent/login",
+        json={"username": "lead", "password": "lead-demo"},
+        timeout=10,
+    ).json()
+    return requests.get(
+        f"{desk.url}/api/agent/kb/misses",
+        headers={"X-Agent-Token": login["token"]},
+        timeout=10,
+    ).json()["misses"]
+
+
 def run(action, t):
     return {e["name"]: e["value"] for e in action.run(CollectingDispatcher(), t, {})}
 
@@ -71,16 +85,7 @@ def test_nothing_found_twice_offers_a_human_and_is_recorded(desk):
     second = run(ActionKbAnswer(), tracker("帮我写一篇作文吧", earlier=earlier))
     assert second == {"kb_result": "none_again"}
 
-    login = requests.post(
-        f"{desk.url}/api/agent/login",
-        json={"username": "lead", "password": "lead-demo"},
-        timeout=10,
-    ).json()
-    misses = requests.get(
-        f"{desk.url}/api/agent/kb/misses",
-        headers={"X-Agent-Token": login["token"]},
-        timeout=10,
-    ).json()["misses"]
+    misses = staff_misses(desk)
     assert {"火星上有水吗", "帮我写一篇作文吧"} <= {m["text"] for m in misses}
 
     feedback = tracker(
@@ -89,11 +94,7 @@ def test_nothing_found_twice_offers_a_human_and_is_recorded(desk):
         slots={"kb_entry": "1"},
     )
     assert run(ActionKbFeedback(), feedback) == {}
-    misses = requests.get(
-        f"{desk.url}/api/agent/kb/misses",
-        headers={"X-Agent-Token": login["token"]},
-        timeout=10,
-    ).json()["misses"]
+    misses = staff_misses(desk)
     assert any(m["kind"] == "unhelpful" and m["text"] == "运费怎么算的" for m in misses)
 
 
@@ -108,14 +109,5 @@ def test_small_talk_takes_only_a_confident_answer_and_records_nothing(desk):
     assert run(ActionKbCheck(), tracker("积分能当钱花吗")) == {"kb_result": "none"}
     answered = run(ActionKbCheck(), tracker("退款一般要几天才能到账"))
     assert answered["kb_result"] == "answer"
-    login = requests.post(
-        f"{desk.url}/api/agent/login",
-        json={"username": "lead", "password": "lead-demo"},
-        timeout=10,
-    ).json()
-    misses = requests.get(
-        f"{desk.url}/api/agent/kb/misses",
-        headers={"X-Agent-Token": login["token"]},
-        timeout=10,
-    ).json()["misses"]
+    misses = staff_misses(desk)
     assert "你叫什么名字呀" not in {m["text"] for m in misses}

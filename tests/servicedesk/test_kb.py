@@ -4,14 +4,9 @@ import/export."""
 from datetime import datetime, timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 
-from servicedesk.api import create_app
-from servicedesk.config import Settings
-from servicedesk.db import make_engine, make_session_factory
 from servicedesk.kb import mask_personal
-from servicedesk.seed import seed
-from tests.stack import free_port
+from tests.servicedesk.seeded_app import seeded_client
 
 NOW = datetime(2026, 11, 21, 12, 0)
 BOT = {"Authorization": "Bearer t"}
@@ -20,16 +15,7 @@ VIP = {**BOT, "X-Customer-Token": "demo-vip-zhangwei"}
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'servicedesk.db'}"
-    with make_session_factory(make_engine(url))() as session, session.begin():
-        seed(session, now=NOW)
-    settings = Settings(
-        database_url=url,
-        api_token="t",
-        demo=True,
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-    )
-    return TestClient(create_app(settings, clock=lambda: NOW))
+    return seeded_client(tmp_path_factory.mktemp("kb"), "t", NOW)
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,10 @@
 from datetime import datetime
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, inspect, text
 
-from servicedesk.api import create_app
-from servicedesk.config import Settings
-from servicedesk.db import make_engine, make_session_factory
-from servicedesk.seed import seed
-from tests.stack import free_port
+from servicedesk.db import make_engine
+from tests.servicedesk.seeded_app import seeded_client
 
 NOW = datetime(2026, 11, 21, 12, 0)
 TOKEN = "test-api-token"
@@ -20,17 +16,7 @@ WIDGET_ID = "f" * 32
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('wb') / 'servicedesk.db'}"
-    with make_session_factory(make_engine(url))() as session, session.begin():
-        seed(session, now=NOW)
-    # No Rasa server behind this port: agent actions are stored, not delivered.
-    settings = Settings(
-        database_url=url,
-        api_token=TOKEN,
-        demo=True,
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-    )
-    return TestClient(create_app(settings, clock=lambda: NOW))
+    return seeded_client(tmp_path_factory.mktemp("wb"), TOKEN, NOW)
 
 
 def login(client, username):

@@ -1,0 +1,26 @@
+"""A service desk app on a freshly seeded SQLite database, for API tests in-process."""
+
+from datetime import datetime
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from servicedesk.api import create_app
+from servicedesk.config import Settings
+from servicedesk.db import make_engine, make_session_factory
+from servicedesk.seed import seed
+from tests.stack import free_port
+
+
+def seeded_client(directory: Path, token: str, now: datetime) -> TestClient:
+    url = f"sqlite:///{directory / 'servicedesk.db'}"
+    with make_session_factory(make_engine(url))() as session, session.begin():
+        seed(session, now=now)
+    # No Rasa server behind this port: agent actions are stored, not delivered.
+    settings = Settings(
+        database_url=url,
+        api_token=token,
+        demo=True,
+        rasa_url=f"http://127.0.0.1:{free_port()}",
+    )
+    return TestClient(create_app(settings, clock=lambda: now))
