@@ -1,8 +1,9 @@
 """HTTP API of the knowledge base: answers for the bot, editing for staff.
 
 The thresholds are business rules and live here, not in the bot: above
-`kb_answer_threshold` the best entry answers; above `kb_suggest_threshold` the best three
-are offered ("您是不是想问"); below, the question is recorded as unanswered.
+`kb_answer_threshold` the best entry answers, unless the runner-up is about as good;
+above `kb_suggest_threshold` the best three are offered ("您是不是想问"); below, the
+question is recorded as unanswered.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from servicedesk import agents, kb, services
+from servicedesk import agents, kb, kb_search, services
 from servicedesk.config import Settings
 from servicedesk.models import Agent, KbMiss
 from servicedesk.rules import RuleViolation
@@ -94,14 +95,17 @@ def build_kb_router(
             }
         hits = searcher.search(session, body.query, now)
         best = hits[0].score if hits else 0.0
-        if best >= settings.kb_answer_threshold:
+        decided = kb_search.outcome(
+            hits, settings.kb_answer_threshold, settings.kb_suggest_threshold
+        )
+        if decided == "answer":
             entry = kb.find(session, hits[0].entry_id)
             return {
                 "outcome": "answer",
                 "entry": answer_view(entry, customer),
                 "score": best,
             }
-        if best >= settings.kb_suggest_threshold:
+        if decided == "suggest":
             suggestions = [
                 {"id": h.entry_id, "question": kb.find(session, h.entry_id).question}
                 for h in hits
