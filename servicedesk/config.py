@@ -22,8 +22,8 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = ""
     # Knowledge-base confidence: answer at or above, suggest three at or above.
-    kb_answer_threshold: float = 0.63
-    kb_suggest_threshold: float = 0.38
+    kb_answer_threshold: float = 0.78
+    kb_suggest_threshold: float = 0.40
     # Where browsers reach the Rasa socket.io channel (a proxy's public URL in production).
     widget_socket_url: str = "http://127.0.0.1:5005"
 
@@ -39,8 +39,8 @@ class Settings:
             max_wait_minutes=int(os.environ.get("SERVICEDESK_MAX_WAIT_MINUTES", "15")),
             rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
             rasa_token=os.environ.get("RASA_AUTH_TOKEN", ""),
-            kb_answer_threshold=float(os.environ.get("KB_ANSWER_THRESHOLD", "0.63")),
-            kb_suggest_threshold=float(os.environ.get("KB_SUGGEST_THRESHOLD", "0.38")),
+            kb_answer_threshold=float(os.environ.get("KB_ANSWER_THRESHOLD", "0.78")),
+            kb_suggest_threshold=float(os.environ.get("KB_SUGGEST_THRESHOLD", "0.40")),
             widget_socket_url=os.environ.get(
                 "WIDGET_SOCKET_URL",
                 os.environ.get("RASA_URL", "http://127.0.0.1:5005"),

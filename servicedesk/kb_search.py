@@ -1,7 +1,7 @@
 """Retrieval over the knowledge base without training: words (BM25) and characters.
 
 Every standard and similar question is a document. A query is scored against each by
-  - BM25 over jieba words, with shop synonyms mapped to one form (退钱 -> 退款), divided by
+  - BM25 over jieba words, the shop lexicon mapped to one form (退钱 -> 退款), divided by
     the best score the query's words could reach, so unknown words lower it, and
   - cosine similarity of TF-IDF weighted character bigrams and meaningful single
     characters, which catches paraphrases jieba splits differently.
@@ -58,20 +58,33 @@ FUNCTION_CHARACTERS = set(
 # them as buttons instead of answering one.
 AMBIGUITY_MARGIN = 0.05
 PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
-_jieba_ready = False
+# A tokenizer of its own: the lexicon's words must not change how anything else in the
+# process (the NLU pipeline in tests) cuts text.
+_tokenizer = jieba.Tokenizer()
+_tokenizer_ready = False
 
 
-def _load_jieba() -> None:
-    global _jieba_ready
-    if not _jieba_ready:
+def _load_jieba() -> jieba.Tokenizer:
+    global _tokenizer_ready
+    if not _tokenizer_ready:
         if USER_DICTIONARY.exists():
-            jieba.load_userdict(str(USER_DICTIONARY))
-        _jieba_ready = True
+            _tokenizer.load_userdict(str(USER_DICTIONARY))
+        _tokenizer_ready = True
+    return _tokenizer
 
 
 def load_synonyms(path: Path = DATA / "kb_synonyms.yml") -> Dict[str, str]:
     groups = yaml.safe_load(path.read_text(encoding="utf-8"))["synonyms"]
     return {word: canonical for canonical, words in groups.items() for word in words}
+
+
+def keep_whole(synonyms: Dict[str, str]) -> None:
+    """Tell jieba the synonym words, so 保真 is one word that maps to 正品 instead of
+    保 + 真."""
+    tokenizer = _load_jieba()
+    for word in {*synonyms, *synonyms.values()}:
+        if len(word) > 1 and not tokenizer.FREQ.get(word):
+            tokenizer.add_word(word)
 
 
 def normalize(text: str) -> str:
@@ -80,11 +93,11 @@ def normalize(text: str) -> str:
 
 
 def words(text: str, synonyms: Dict[str, str]) -> List[str]:
-    _load_jieba()
+    tokenizer = _load_jieba()
     result = []
     # Search mode adds the words inside long words (过生日 -> 生日), so two wordings
     # that jieba cuts differently still share them.
-    for token in jieba.lcut_for_search(normalize(text)):
+    for token in tokenizer.lcut_for_search(normalize(text)):
         token = token.strip()
         if not token or token in STOPWORDS:
             continue
@@ -99,11 +112,18 @@ def bigrams(text: str) -> List[str]:
     return [chars[i : i + 2] for i in range(len(chars) - 1)]
 
 
-def character_grams(text: str) -> List[str]:
+def character_grams(text: str, synonyms: Optional[Dict[str, str]] = None) -> List[str]:
     """Bigrams, plus the single characters that carry meaning: 退的钱 and 退款 share no
-    bigram but share 退."""
+    bigram but share 退. With synonyms, the characters of the canonical form of every
+    synonym in the text are added, so 保真 also shares 正品 with the entry."""
     chars = normalize(text).replace(" ", "")
-    return bigrams(chars) + [c for c in chars if c not in FUNCTION_CHARACTERS]
+    grams = bigrams(chars) + [c for c in chars if c not in FUNCTION_CHARACTERS]
+    if synonyms:
+        for token in _load_jieba().lcut(chars):
+            canonical = synonyms.get(token)
+            if canonical and canonical != token:
+                grams.extend(bigrams(canonical))
+    return grams
 
 
 @dataclass
@@ -132,6 +152,7 @@ class KbIndex:
         """documents: (entry id, question text), several per entry; answers: (entry id,
         answer text), searched too but worth less than a matching question."""
         self.synonyms = synonyms if synonyms is not None else load_synonyms()
+        keep_whole(self.synonyms)
         documents = [*documents, *answers]
         self.entry_ids = np.array([entry for entry, _ in documents], dtype=np.int64)
         self.weights = np.array(
@@ -141,7 +162,7 @@ class KbIndex:
         self.word_vocab: Dict[str, int] = {}
         self.gram_vocab: Dict[str, int] = {}
         tokenized = [words(text, self.synonyms) for text in self.texts]
-        grammed = [character_grams(text) for text in self.texts]
+        grammed = [character_grams(text, self.synonyms) for text in self.texts]
         self._build_bm25(tokenized)
         self._build_grams(grammed)
         self._build_centroids(len(documents) - len(answers))
@@ -251,7 +272,7 @@ class KbIndex:
         """Cosine of the query's characters with every document and every entry centroid."""
         counts: Dict[int, float] = {}
         unknown = 0  # unknown characters still belong to the query's length
-        for gram in character_grams(query):
+        for gram in character_grams(query, self.synonyms):
             column = self.gram_vocab.get(gram)
             if column is None:
                 unknown += 1

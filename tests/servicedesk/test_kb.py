@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from servicedesk.kb import mask_personal
+from servicedesk.kb_search import KbIndex, character_grams
 from tests.servicedesk.seeded_app import seeded_client
 
 NOW = datetime(2026, 11, 21, 12, 0)
@@ -157,3 +158,12 @@ def test_personal_data_is_masked():
     assert mask_personal("订单2026112100001 邮箱a.b@qq.com 手机13800138000") == (
         "订单[号码] 邮箱[邮箱] 手机[手机号]"
     )
+
+
+def test_a_lexicon_word_stays_whole_and_counts_as_its_canonical_form():
+    # Split into 保 + 真, the question would share only 货 (退货) with the wrong entry.
+    lexicon = {"保真": "正品"}
+    index = KbIndex([(1, "商品是正品吗"), (2, "退货寄回后多久处理")], synonyms=lexicon)
+    assert [hit.entry_id for hit in index.search("你家的货保真吗")][:1] == [1]
+    assert "正品" in character_grams("保真吗", lexicon)
+    assert "正品" not in character_grams("保真吗")
