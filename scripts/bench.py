@@ -28,7 +28,7 @@ import time
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Callable, Dict, List
 
@@ -39,6 +39,8 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from servicedesk.clock import shifted_clock  # noqa: E402
+from servicedesk.config import Settings  # noqa: E402
 from servicedesk.db import make_engine  # noqa: E402
 from servicedesk.models import Customer  # noqa: E402
 from tests.stack import TOKEN, Stack  # noqa: E402
@@ -88,7 +90,9 @@ def cpu_seconds(pid: int) -> float:
 def customers_for_forms(database: Path, count: int) -> List[str]:
     """Seeded customers with several orders and one signed in the last week."""
     engine = make_engine(f"sqlite:///{database}")
-    recent = datetime.now() - timedelta(days=6)
+    # The desk's own clock: the one its seed laid the orders out from.
+    now = shifted_clock(Settings.from_env().clock_offset_days)()
+    recent = now - timedelta(days=6)
     tokens = []
     with Session(engine) as session:
         for customer in session.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
+from servicedesk.clock import shifted_clock
 from servicedesk.config import Settings
 from servicedesk.db import make_engine, make_session_factory
 from servicedesk.seed import seed
@@ -13,7 +14,7 @@ from servicedesk.seed import seed
 def seed_database(settings: Settings) -> bool:
     session_factory = make_session_factory(make_engine(settings.database_url))
     with session_factory() as session, session.begin():
-        return seed(session)
+        return seed(session, shifted_clock(settings.clock_offset_days)())
 
 
 def main() -> None:

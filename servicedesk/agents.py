@@ -84,7 +84,7 @@ def log_in(session: Session, username: str, password: str, now: datetime) -> str
     ).scalar_one_or_none()
     # The same answer for an unknown user and a wrong password.
     if agent is None or not password_matches(password, agent.password_hash):
-        audit(session, username or "-", "login_failed", now=now)
+        audit(session, username or "-", "login_failed", "", now)
         raise RuleViolation("LOGIN_FAILED", "用户名或密码错误。", 401)
     token = secrets.token_urlsafe(32)
     session.add(
@@ -95,7 +95,7 @@ def log_in(session: Session, username: str, password: str, now: datetime) -> str
         )
     )
     agent.status = "online"
-    audit(session, agent.username, "login", now=now)
+    audit(session, agent.username, "login", "", now)
     return token
 
 
@@ -115,7 +115,7 @@ def log_out(session: Session, token: str, now: datetime) -> None:
     ).scalar_one_or_none()
     if found is not None:
         found.agent.status = "offline"
-        audit(session, found.agent.username, "logout", now=now)
+        audit(session, found.agent.username, "logout", "", now)
         session.delete(found)
 
 
@@ -123,8 +123,8 @@ def audit(
     session: Session,
     actor: str,
     action: str,
-    target: str = "",
-    now: Optional[datetime] = None,
+    target: str,
+    now: datetime,
     **detail: Any,
 ) -> AuditEntry:
     entry = AuditEntry(
@@ -132,7 +132,7 @@ def audit(
         action=action,
         target=target,
         detail=dict(detail),
-        at=now or datetime.now(),
+        at=now,
     )
     session.add(entry)
     return entry

@@ -6,9 +6,8 @@ import hashlib
 import hmac
 import logging
 import threading
-from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Tuple
+from typing import Iterator, Optional, Tuple
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.encoders import jsonable_encoder
@@ -24,7 +23,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from servicedesk import agents, live, services, views
+from servicedesk import agents, demo_calendar, live, services, views
+from servicedesk.clock import Clock, shifted_clock
 from servicedesk.config import Settings
 from servicedesk.db import make_engine, make_session_factory
 from servicedesk.handoff_api import build_router
@@ -85,10 +85,11 @@ def error(code: str, message: str, status: int) -> JSONResponse:
 
 def create_app(
     settings: Optional[Settings] = None,
-    clock: Callable[[], datetime] = datetime.now,
+    clock: Optional[Clock] = None,
     bridge: Optional[RasaBridge] = None,
 ) -> FastAPI:
     settings = settings or Settings.from_env()
+    clock = clock or shifted_clock(settings.clock_offset_days)
     bridge = bridge or RasaBridge(settings.rasa_url, settings.rasa_token)
     if not settings.api_token:
         raise ValueError("SERVICEDESK_API_TOKEN must be set")
@@ -101,6 +102,9 @@ def create_app(
         seed_kb(session, clock())
         if settings.demo:
             agents.ensure_demo_agents(session)
+            moved = demo_calendar.bring_forward(session, clock())
+            if moved:
+                logger.info("demo shop dates moved forward by %s", moved)
         session.commit()
 
     def get_session() -> Iterator[Session]:

@@ -26,6 +26,8 @@ class Settings:
     kb_suggest_threshold: float = 0.40
     # Where browsers reach the Rasa socket.io channel (a proxy's public URL in production).
     widget_socket_url: str = "http://127.0.0.1:5005"
+    # Tests only: run the desk as if it were this many days later (or earlier).
+    clock_offset_days: float = 0.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -44,5 +46,8 @@ class Settings:
             widget_socket_url=os.environ.get(
                 "WIDGET_SOCKET_URL",
                 os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
+            ),
+            clock_offset_days=float(
+                os.environ.get("SERVICEDESK_CLOCK_OFFSET_DAYS", "0") or 0
             ),
         )

@@ -260,7 +260,7 @@ def build_router(
         session: Session = Depends(get_session),
     ) -> dict:
         agent.status = body.status
-        agents.audit(session, agent.username, "status", now=clock(), status=body.status)
+        agents.audit(session, agent.username, "status", "", clock(), status=body.status)
         session.commit()
         return agents.agent_view(agent)
 

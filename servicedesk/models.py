@@ -193,6 +193,14 @@ class Invoice(Base):
     order = relationship("Order", back_populates="invoices")
 
 
+class DemoCalendar(Base):
+    """When the demo shop's dates were last laid out: its "now" (one row, demo data only)."""
+
+    __tablename__ = "demo_calendar"
+    id = Column(Integer, primary_key=True)
+    dated_to = Column(DateTime, nullable=False)
+
+
 class Ticket(Base):
     __tablename__ = "tickets"
     id = Column(Integer, primary_key=True)

@@ -1,7 +1,9 @@
 """Deterministic demo data: the same random seed gives the same shop every time.
 
-Dates are laid out relative to the seeding time, so that return windows, stalled
-parcels and pending payments look current whenever the demo is started.
+Numbers (orders, customers, parcels) are the same whatever the date, so the README and
+the tests can name them. Dates are laid out relative to the clock the caller passes, so
+that return windows, stalled parcels and pending payments look current; the demo
+calendar (demo_calendar.py) keeps them current on later days.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import List, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from servicedesk import demo_calendar
 from servicedesk.masking import mask_phone
 from servicedesk.models import (
     Address,
@@ -30,6 +33,9 @@ from servicedesk.models import (
 from servicedesk.services import phone_hash
 
 SEED = 20241121
+# Order numbers: 13 digits drawn from their own seeded generator, so they are stable and
+# not sequential (a neighbour's number cannot be guessed from one's own).
+ORDER_NO_LOW, ORDER_NO_HIGH = 3 * 10**12, 10**13
 CUSTOMERS = 200
 ORDERS = 1000
 
@@ -135,9 +141,18 @@ class Builder:
         self.products: List[Product] = []
         self.order_seq = 0
         self.tracking_seq = 0
+        self.order_numbers = random.Random(SEED + 1)
+        self.used_order_numbers: set = set()
 
     def phone(self) -> str:
         return f"1{self.rng.choice('3456789')}{self.rng.randrange(10**9):09d}"
+
+    def order_no(self) -> str:
+        while True:
+            number = str(self.order_numbers.randrange(ORDER_NO_LOW, ORDER_NO_HIGH))
+            if number not in self.used_order_numbers:
+                self.used_order_numbers.add(number)
+                return number
 
     def name(self) -> str:
         given = "".join(self.rng.sample(GIVEN, self.rng.choice([1, 2])))
@@ -198,7 +213,7 @@ class Builder:
         self.order_seq += 1
         address = customer.addresses[0]
         order = Order(
-            order_no=f"{created:%Y%m%d}{self.order_seq:05d}",
+            order_no=self.order_no(),
             customer=customer,
             status=status,
             created_at=created,
@@ -397,12 +412,14 @@ def _demo_orders(builder: Builder, customers: List[Customer]) -> None:
     builder.add_order(newcomer, "to_ship", 0.3)
 
 
-def seed(session: Session, now: Optional[datetime] = None) -> bool:
-    """Fills an empty database; returns False (and changes nothing) if it has data."""
+def seed(session: Session, now: datetime) -> bool:
+    """Fills an empty database as of `now`; returns False (and changes nothing) if it
+    has data."""
     if session.execute(select(func.count(Customer.id))).scalar_one():
         return False
     rng = random.Random(SEED)
-    now = (now or datetime.now()).replace(minute=0, second=0, microsecond=0)
+    now = now.replace(minute=0, second=0, microsecond=0)
+    demo_calendar.record(session, now)
     builder = Builder(session, rng, now)
     builder.add_products()
     demo = [

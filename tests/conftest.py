@@ -21,6 +21,13 @@ def project_root() -> Path:
 
 
 @pytest.fixture(scope="session")
+def domain(project_root) -> dict:
+    import yaml
+
+    return yaml.safe_load((project_root / "domain.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
 def trained_model() -> Path:
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` (make test does it first)")

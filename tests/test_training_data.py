@@ -41,11 +41,6 @@ def training(project_root):
     return examples_by_intent(sorted((project_root / "data" / "nlu").glob("*.yml")))
 
 
-@pytest.fixture(scope="module")
-def domain(project_root):
-    return yaml.safe_load((project_root / "domain.yml").read_text(encoding="utf-8"))
-
-
 def test_contract_matches_shared_file(project_root):
     shared = project_root.parent / "shared" / "intents.md"
     if not shared.exists():
