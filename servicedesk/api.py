@@ -48,17 +48,19 @@ class ShippingChange(BaseModel):
 
 
 class AfterSaleIn(BaseModel):
-    kind: str = Field(..., max_length=10)
+    # refund / return / exchange, or refund_or_return: the desk picks by the order.
+    kind: str = Field(..., max_length=20)
     reason: str = Field(..., max_length=30)
     item_id: Optional[int] = None
     new_spec: Optional[str] = Field(None, max_length=100)
 
 
 class InvoiceIn(BaseModel):
-    kind: str = Field(..., max_length=20)
-    title: str = Field(..., max_length=100)
+    # All required, except in a dry run, which may ask before anything is known.
+    kind: Optional[str] = Field(None, max_length=20)
+    title: Optional[str] = Field(None, max_length=100)
     tax_id: Optional[str] = Field(None, max_length=30)
-    email: str = Field(..., max_length=100)
+    email: Optional[str] = Field(None, max_length=100)
 
 
 class InvoiceFieldIn(BaseModel):
@@ -316,6 +318,10 @@ def create_app(
         order: Order = Depends(authorized_order),
         session: Session = Depends(get_session),
     ) -> dict:
+        if dry_run and not any(body.dict().values()):
+            # Asked before the user says what to change: may anything change at all?
+            services.check_shipping_change(order)
+            return {**views.order_detail(order), "modifiable": True}
         services.update_shipping(
             order, body.consignee, body.phone, body.region, body.address_detail
         )
@@ -342,10 +348,10 @@ def create_app(
     ) -> dict:
         if dry_run:
             # The rules answer before the user has said everything; nothing is stored.
-            services.check_after_sale(
+            _, kind = services.check_after_sale(
                 order, body.kind, body.reason, body.item_id, clock()
             )
-            return {"order_no": order.order_no, "allowed": True}
+            return {"order_no": order.order_no, "allowed": True, "kind": kind}
         request = services.create_after_sale(
             session, order, body.kind, body.reason, body.item_id, body.new_spec, clock()
         )
@@ -381,9 +387,23 @@ def create_app(
     def create_invoice(
         body: InvoiceIn,
         request: Request,
+        dry_run: bool = Query(False),
         order: Order = Depends(authorized_order),
         session: Session = Depends(get_session),
     ) -> JSONResponse:
+        if dry_run:
+            # Before the form asks anything: an issued invoice is handed out again,
+            # an order that cannot have one is refused; fields given are checked.
+            issued = services.check_invoice_request(order)
+            if issued is not None:
+                view = views.invoice_view(issued, download_url(request, issued))
+                return JSONResponse({**view, "existing": True})
+            for field in ("title", "tax_id", "email"):
+                if getattr(body, field) is not None:
+                    services.check_invoice_field(field, getattr(body, field))
+            return JSONResponse({"order_no": order.order_no, "allowed": True})
+        if not (body.kind and body.title and body.email):
+            raise RuleViolation("VALIDATION_ERROR", "请求参数不正确。", 422)
         invoice, existing = services.request_invoice(
             session, order, body.kind, body.title, body.tax_id, body.email, clock()
         )

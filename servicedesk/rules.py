@@ -18,6 +18,9 @@ NO_REASON_REASONS = {"不想要了", "尺码不合适", "拍错了", "其他"}
 ALL_REASONS = QUALITY_REASONS | NO_REASON_REASONS
 OPEN_AFTER_SALE_STATES = {"submitted", "approved", "returning", "refunded", "exchanged"}
 CHANGEABLE_STATUSES = {"pending_payment", "to_ship"}
+# "退款" as customers say it: the money back, whatever that takes. Before shipment that is
+# a refund; once the goods are out it means sending them back (退货退款).
+REFUND_OR_RETURN = "refund_or_return"
 
 
 class RuleViolation(Exception):
@@ -47,6 +50,20 @@ def check_modifiable(status: str) -> None:
         raise RuleViolation(
             "ORDER_ALREADY_SHIPPED",
             "订单已发货，收货信息无法修改；可以联系快递改派或拒收后重新下单。",
+        )
+
+
+def after_sale_kind(requested: str, status: str) -> str:
+    """The kind of after-sales request a customer's wish comes to for this order."""
+    if requested == REFUND_OR_RETURN:
+        return "refund" if status in CHANGEABLE_STATUSES else "return"
+    return requested
+
+
+def check_invoiceable(status: str) -> None:
+    if status in {"pending_payment", "cancelled"}:
+        raise RuleViolation(
+            "ORDER_NOT_INVOICEABLE", "未付款或已取消的订单不能开具发票。"
         )
 
 
@@ -143,10 +160,7 @@ def check_tax_id(tax_id: str) -> None:
 def check_invoice(
     kind: str, title: str, tax_id: Optional[str], email: str, status: str
 ):
-    if status in {"pending_payment", "cancelled"}:
-        raise RuleViolation(
-            "ORDER_NOT_INVOICEABLE", "未付款或已取消的订单不能开具发票。"
-        )
+    check_invoiceable(status)
     check_invoice_title(title)
     check_invoice_email(email)
     if kind == "vat_special" or tax_id:

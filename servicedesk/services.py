@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -100,6 +100,11 @@ def cancel_order(order: Order, now: datetime) -> Order:
     return order
 
 
+def check_shipping_change(order: Order) -> None:
+    """Whether the order's consignee, phone or address may change at all."""
+    rules.check_modifiable(order.status)
+
+
 def update_shipping(
     order: Order,
     consignee: Optional[str],
@@ -107,7 +112,7 @@ def update_shipping(
     region: Optional[str],
     address_detail: Optional[str],
 ) -> Order:
-    rules.check_modifiable(order.status)
+    check_shipping_change(order)
     if not any([consignee, phone, region, address_detail]):
         raise RuleViolation("NOTHING_TO_CHANGE", "请告诉我要修改的内容。", 422)
     if consignee:
@@ -126,8 +131,10 @@ def update_shipping(
 
 def check_after_sale(
     order: Order, kind: str, reason: str, item_id: Optional[int], now: datetime
-) -> OrderItem:
-    """The item concerned, or the rule that refuses this request; changes nothing."""
+) -> Tuple[OrderItem, str]:
+    """The item concerned and the kind of request, or the rule that refuses it;
+    changes nothing."""
+    kind = rules.after_sale_kind(kind, order.status)
     if kind not in ("refund", "return", "exchange"):
         raise RuleViolation("INVALID_KIND", "售后类型只能是退款、退货或换货。", 422)
     item = next((i for i in order.items if item_id in (None, i.id)), None)
@@ -139,7 +146,7 @@ def check_after_sale(
         if r.order_item_id == item.id and r.state in rules.OPEN_AFTER_SALE_STATES
     ]
     rules.check_after_sale(kind, reason, order.status, order.signed_at, now, open_kinds)
-    return item
+    return item, kind
 
 
 def create_after_sale(
@@ -151,7 +158,7 @@ def create_after_sale(
     new_spec: Optional[str],
     now: datetime,
 ) -> AfterSale:
-    item = check_after_sale(order, kind, reason, item_id, now)
+    item, kind = check_after_sale(order, kind, reason, item_id, now)
     if kind == "exchange" and not (new_spec or "").strip():
         raise RuleViolation("NEW_SPEC_REQUIRED", "换货请告诉我想换的规格。", 422)
     request = AfterSale(
@@ -174,6 +181,18 @@ def create_after_sale(
     return request
 
 
+def issued_invoice(order: Order) -> Optional[Invoice]:
+    return next((i for i in order.invoices if i.state == "issued"), None)
+
+
+def check_invoice_request(order: Order) -> Optional[Invoice]:
+    """Before asking anything: the order's issued invoice, or whether it may get one."""
+    issued = issued_invoice(order)
+    if issued is None:
+        rules.check_invoiceable(order.status)
+    return issued
+
+
 def request_invoice(
     session: Session,
     order: Order,
@@ -184,9 +203,9 @@ def request_invoice(
     now: datetime,
 ) -> tuple[Invoice, bool]:
     """A new invoice request, or the order's existing one (and True) if issued."""
-    issued = [i for i in order.invoices if i.state == "issued"]
+    issued = issued_invoice(order)
     if issued:
-        return issued[0], True
+        return issued, True
     if kind not in ("normal", "vat_special"):
         raise RuleViolation(
             "INVALID_INVOICE_KIND", "发票类型只能是普通发票或增值税专用发票。", 422

@@ -359,3 +359,65 @@ def test_agent_routes_need_an_agent_login(client):
     assert wrong.json()["error"]["code"] == "LOGIN_FAILED"
     # The bot's routes still need the service token.
     assert client.post("/api/handoffs", json={}).status_code == 401
+
+
+def test_the_desk_decides_what_a_refund_wish_comes_to(client, demo):
+    headers = as_customer("demo-vip-zhangwei")
+
+    def dry_run(order_no):
+        return client.post(
+            f"/api/orders/{order_no}/after-sales?dry_run=true",
+            json={"kind": "refund_or_return", "reason": "质量问题"},
+            headers=headers,
+        ).json()
+
+    assert dry_run(order_of(demo, "demo-vip-zhangwei", "to_ship"))["kind"] == "refund"
+    received = order_of(demo, "demo-vip-zhangwei", "signed", 1)
+    assert dry_run(received)["kind"] == "return"
+    in_transit = order_of(demo, "demo-vip-zhangwei", "shipped")
+    assert dry_run(in_transit)["error"]["code"] == "ORDER_IN_TRANSIT"
+
+
+def test_an_invoice_dry_run_answers_before_any_field_is_known(client, demo):
+    headers = as_customer("demo-vip-zhangwei")
+
+    def dry_run(status, index=0, **fields):
+        order_no = order_of(demo, "demo-vip-zhangwei", status, index)
+        return client.post(
+            f"/api/orders/{order_no}/invoices?dry_run=true",
+            json=fields,
+            headers=headers,
+        )
+
+    issued = dry_run("signed").json()
+    assert issued["existing"] is True and issued["download_url"]
+    refused = dry_run("pending_payment")
+    assert refused.json()["error"]["code"] == "ORDER_NOT_INVOICEABLE"
+    assert dry_run("signed", 1).json() == {
+        "order_no": order_of(demo, "demo-vip-zhangwei", "signed", 1),
+        "allowed": True,
+    }
+    bad_email = dry_run("signed", 1, email="not-an-email")
+    assert bad_email.status_code == 422
+    assert bad_email.json()["error"]["code"] == "INVALID_EMAIL"
+    order_no = order_of(demo, "demo-vip-zhangwei", "signed", 1)
+    incomplete = client.post(
+        f"/api/orders/{order_no}/invoices", json={"kind": "normal"}, headers=headers
+    )
+    assert incomplete.status_code == 422
+
+
+def test_a_shipping_dry_run_without_changes_asks_only_whether_it_may_change(
+    client, demo
+):
+    headers = as_customer("demo-vip-zhangwei")
+
+    def dry_run(status):
+        order_no = order_of(demo, "demo-vip-zhangwei", status)
+        return client.patch(
+            f"/api/orders/{order_no}/shipping?dry_run=true", json={}, headers=headers
+        ).json()
+
+    assert dry_run("to_ship")["modifiable"] is True
+    assert dry_run("shipped")["error"]["code"] == "ORDER_ALREADY_SHIPPED"
+    assert dry_run("cancelled")["error"]["code"] == "ORDER_ALREADY_CANCELLED"
