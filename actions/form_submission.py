@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.order_form import FINAL_OUTCOMES
+from actions.outcomes import SETTLED, LookupResult
 from actions.servicedesk_client import ServiceDeskError, ServiceDeskUnavailable
 
 logger = logging.getLogger(__name__)
@@ -30,14 +30,17 @@ class FormSubmission:
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
-        if tracker.get_slot("lookup_result") in FINAL_OUTCOMES:
+        if tracker.get_slot("lookup_result") in SETTLED:
             return []
         if self.confirm_first and not tracker.get_slot("confirmed"):
-            return [SlotSet("lookup_result", "kept")]
+            return [SlotSet("lookup_result", LookupResult.KEPT)]
         try:
             return self.submit(tracker)
         except ServiceDeskError as exc:
             logger.info("%s refused: %s", type(self).__name__, exc)
-            return [SlotSet("lookup_result", "refused"), SlotSet("refusal", exc.code)]
+            return [
+                SlotSet("lookup_result", LookupResult.REFUSED),
+                SlotSet("refusal", exc.code),
+            ]
         except ServiceDeskUnavailable:
-            return [SlotSet("lookup_result", "unavailable")]
+            return [SlotSet("lookup_result", LookupResult.UNAVAILABLE)]

@@ -16,8 +16,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import orders
+from actions import backend
 from actions.identity import identity_of
+from actions.outcomes import HandoffResult, RatingResult, TicketResult
 from actions.servicedesk_client import ServiceDeskError, ServiceDeskUnavailable
 
 logger = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ class ActionHandoff(Action):
     ) -> List[Dict[Text, Any]]:
         trigger = trigger_of(tracker)
         try:
-            handoff = orders.client.request_handoff(
+            handoff = backend.client.request_handoff(
                 tracker.sender_id,
                 identity_of(tracker),
                 trigger,
@@ -106,15 +107,15 @@ class ActionHandoff(Action):
             )
         except (ServiceDeskError, ServiceDeskUnavailable) as exc:
             logger.error("handoff failed: %s", exc)
-            return [SlotSet("handoff_result", "unavailable")]
+            return [SlotSet("handoff_result", HandoffResult.UNAVAILABLE)]
         if handoff["state"] == "unavailable":
             # Nobody can take it now: offer a message instead of an endless wait.
-            return [SlotSet("handoff_result", "no_agent")]
+            return [SlotSet("handoff_result", HandoffResult.NO_AGENT)]
         if handoff["state"] == "serving":
             # Asked again while an agent already serves: nothing to queue.
-            return [SlotSet("handoff_result", "serving")]
+            return [SlotSet("handoff_result", HandoffResult.SERVING)]
         return [
-            SlotSet("handoff_result", "queued"),
+            SlotSet("handoff_result", HandoffResult.QUEUED),
             SlotSet("queue_position", str(handoff["position"])),
             SlotSet("queue_wait", str(handoff["estimated_wait_minutes"])),
         ]
@@ -134,7 +135,7 @@ class ActionLeaveMessage(Action):
     ) -> List[Dict[Text, Any]]:
         summary = summary_of(tracker, "no_agent")
         try:
-            ticket = orders.client.create_ticket(
+            ticket = backend.client.create_ticket(
                 identity_of(tracker),
                 "留言：转人工时无客服在线",
                 json.dumps(summary, ensure_ascii=False)[:4000],
@@ -142,10 +143,10 @@ class ActionLeaveMessage(Action):
             )
         except (ServiceDeskError, ServiceDeskUnavailable) as exc:
             logger.error("ticket failed: %s", exc)
-            return [SlotSet("ticket_result", "unavailable")]
+            return [SlotSet("ticket_result", TicketResult.UNAVAILABLE)]
         # handoff_result stays as it is: the rule that led here is still running.
         return [
-            SlotSet("ticket_result", "created"),
+            SlotSet("ticket_result", TicketResult.CREATED),
             SlotSet("ticket_no", ticket["ticket_no"]),
         ]
 
@@ -167,7 +168,7 @@ class ActionAgentJoined(Action):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
-        return [SlotSet("handoff_result", "serving"), ConversationPaused()]
+        return [SlotSet("handoff_result", HandoffResult.SERVING), ConversationPaused()]
 
 
 class ActionHandoffEnded(Action):
@@ -182,7 +183,10 @@ class ActionHandoffEnded(Action):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
-        return [SlotSet("handoff_result", "closed"), SlotSet("rating_result", None)]
+        return [
+            SlotSet("handoff_result", HandoffResult.CLOSED),
+            SlotSet("rating_result", None),
+        ]
 
 
 class ActionHandoffCancelled(Action):
@@ -252,15 +256,15 @@ class ActionSubmitRating(Action):
         text = tracker.latest_message.get("text") or ""
         rating = rating_of(text, next(tracker.get_latest_entity_values("rating"), None))
         if rating is None:
-            return [SlotSet("rating_result", "invalid")]
+            return [SlotSet("rating_result", RatingResult.INVALID)]
         comment = comment_of(
             text, next(tracker.get_latest_entity_values("rating_comment"), None)
         )
         try:
-            orders.client.rate_handoff(tracker.sender_id, rating, comment)
+            backend.client.rate_handoff(tracker.sender_id, rating, comment)
         except (ServiceDeskError, ServiceDeskUnavailable) as exc:
             logger.error("rating failed: %s", exc)
-            return [SlotSet("rating_result", "unavailable")]
+            return [SlotSet("rating_result", RatingResult.UNAVAILABLE)]
         # handoff_result stays "closed": the rule that runs this action is conditioned
         # on it until its last step; a later rating simply replaces this one.
-        return [SlotSet("rating_result", "saved")]
+        return [SlotSet("rating_result", RatingResult.SAVED)]

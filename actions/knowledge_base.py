@@ -15,8 +15,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import orders
+from actions import backend
 from actions.identity import identity_of
+from actions.outcomes import KbResult
 from actions.servicedesk_client import ServiceDeskError, ServiceDeskUnavailable
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def previous_question_unanswered(tracker: Tracker) -> bool:
             and event.get("event") == "slot"
             and event.get("name") == "kb_result"
         ):
-            return event.get("value") in ("none", "none_again")
+            return event.get("value") in (KbResult.NONE, KbResult.NONE_AGAIN)
     return False
 
 
@@ -66,14 +67,14 @@ def outcome_slots(result: Dict[str, Any], tracker: Tracker) -> List[Dict[Text, A
     if outcome == "answer":
         entry = result["entry"]
         return [
-            SlotSet("kb_result", "answer"),
+            SlotSet("kb_result", KbResult.ANSWER),
             SlotSet("kb_answer", entry["answer"]),
             SlotSet("kb_entry", str(entry["id"])),
         ]
     if outcome == "suggest":
         suggestions = result["suggestions"][: len(SUGGESTION_SLOTS)]
         events = [
-            SlotSet("kb_result", "suggest"),
+            SlotSet("kb_result", KbResult.SUGGEST),
             SlotSet("kb_suggestions", str(len(suggestions))),
         ]
         for slot, suggestion in zip(SUGGESTION_SLOTS, suggestions, strict=False):
@@ -83,7 +84,7 @@ def outcome_slots(result: Dict[str, Any], tracker: Tracker) -> List[Dict[Text, A
             events.append(SlotSet(f"{slot}_payload", f"/faq{payload}"))
         return events
     again = previous_question_unanswered(tracker)
-    return [SlotSet("kb_result", "none_again" if again else "none")]
+    return [SlotSet("kb_result", KbResult.NONE_AGAIN if again else KbResult.NONE)]
 
 
 class ActionKbAnswer(Action):
@@ -104,7 +105,7 @@ class ActionKbAnswer(Action):
         # The sub-intent means something only when the NLU is sure it is a faq.
         key, confidence = faq_key(tracker) if intent == "faq" else (None, 0.0)
         try:
-            result = orders.client.kb_answer(
+            result = backend.client.kb_answer(
                 identity_of(tracker),
                 "" if text.startswith("/") else text,
                 key,
@@ -114,9 +115,14 @@ class ActionKbAnswer(Action):
             )
         except (ServiceDeskError, ServiceDeskUnavailable) as exc:
             logger.error("knowledge base failed: %s", exc)
-            return [SlotSet("kb_result", "none" if self.answer_only else "unavailable")]
+            return [
+                SlotSet(
+                    "kb_result",
+                    KbResult.NONE if self.answer_only else KbResult.UNAVAILABLE,
+                )
+            ]
         if self.answer_only and result.get("outcome") != "answer":
-            return [SlotSet("kb_result", "none")]
+            return [SlotSet("kb_result", KbResult.NONE)]
         return outcome_slots(result, tracker)
 
 
@@ -140,7 +146,7 @@ class ActionKbFeedback(Action):
                 break
         entry = tracker.get_slot("kb_entry")
         try:
-            orders.client.kb_feedback(int(entry) if entry else None, question, False)
+            backend.client.kb_feedback(int(entry) if entry else None, question, False)
         except (ServiceDeskError, ServiceDeskUnavailable, ValueError) as exc:
             logger.error("knowledge-base feedback failed: %s", exc)
         return []

@@ -185,6 +185,16 @@ class ServiceDeskClient:
             "invoices"
         ]
 
+    def check_invoice(self, order_no: str, identity: Identity) -> Dict[str, Any]:
+        """Before the invoice questions: the issued invoice (`existing`), or allowed."""
+        return self._call(
+            "POST",
+            f"/api/orders/{order_no}/invoices",
+            identity,
+            json={},
+            params={"dry_run": "true"},
+        )
+
     def check_invoice_field(self, field: str, value: str) -> None:
         self._call(
             "POST", "/api/invoices/check-field", json={"field": field, "value": value}

@@ -9,9 +9,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import orders
+from actions import backend
 from actions.identity import identity_of
-from actions.orders import requested_order_no
+from actions.order_lookup import requested_order_no
+from actions.outcomes import PaymentResult, ProductResult
 from actions.servicedesk_client import ServiceDeskError, ServiceDeskUnavailable
 
 logger = logging.getLogger(__name__)
@@ -19,6 +20,12 @@ logger = logging.getLogger(__name__)
 
 def specs_text(specs: Dict[Text, List[Text]]) -> Text:
     return "；".join(f"{name}：{'/'.join(values)}" for name, values in specs.items())
+
+
+def payment_result(status: str) -> PaymentResult:
+    """The desk's payment state; one this bot does not know gets the general answer."""
+    known = {member.value for member in PaymentResult}
+    return PaymentResult(status) if status in known else PaymentResult.GENERAL
 
 
 class ActionQueryProduct(Action):
@@ -35,18 +42,21 @@ class ActionQueryProduct(Action):
             tracker.get_latest_entity_values("product"), None
         ) or tracker.get_slot("product")
         if not name:
-            return [SlotSet("product_result", "none")]
+            return [SlotSet("product_result", ProductResult.NONE)]
         try:
-            found = orders.client.products(name, limit=1)
+            found = backend.client.products(name, limit=1)
         except (ServiceDeskError, ServiceDeskUnavailable) as exc:
             logger.warning("product lookup failed: %s", exc)
-            return [SlotSet("product_result", "unavailable")]
+            return [SlotSet("product_result", ProductResult.UNAVAILABLE)]
         if not found:
-            return [SlotSet("product_result", "not_found")]
+            return [SlotSet("product_result", ProductResult.NOT_FOUND)]
         product = found[0]
         return [
             SlotSet(
-                "product_result", "in_stock" if product["in_stock"] else "out_of_stock"
+                "product_result",
+                ProductResult.IN_STOCK
+                if product["in_stock"]
+                else ProductResult.OUT_OF_STOCK,
             ),
             SlotSet("product_name", product["name"]),
             SlotSet("product_price", product["price"]),
@@ -67,15 +77,15 @@ class ActionQueryPayment(Action):
         order_no = requested_order_no(tracker)
         identity = identity_of(tracker)
         if not order_no or not identity.customer_token:
-            return [SlotSet("payment_result", "general")]
+            return [SlotSet("payment_result", PaymentResult.GENERAL)]
         try:
-            payment = orders.client.payment(order_no, identity)
+            payment = backend.client.payment(order_no, identity)
         except ServiceDeskError:
-            return [SlotSet("payment_result", "general")]
+            return [SlotSet("payment_result", PaymentResult.GENERAL)]
         except ServiceDeskUnavailable:
-            return [SlotSet("payment_result", "unavailable")]
+            return [SlotSet("payment_result", PaymentResult.UNAVAILABLE)]
         return [
-            SlotSet("payment_result", payment["payment_status"]),
+            SlotSet("payment_result", payment_result(payment["payment_status"])),
             SlotSet("order_no", order_no),
             SlotSet("order_total", payment["amount"]),
             SlotSet("payment_method", payment["method"]),

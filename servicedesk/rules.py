@@ -16,7 +16,10 @@ QUALITY_DAYS = 15
 QUALITY_REASONS = {"质量问题", "发错货", "少件漏发", "与描述不符"}
 NO_REASON_REASONS = {"不想要了", "尺码不合适", "拍错了", "其他"}
 ALL_REASONS = QUALITY_REASONS | NO_REASON_REASONS
+# Requests that block another refund of the item (a finished refund too) ...
 OPEN_AFTER_SALE_STATES = {"submitted", "approved", "returning", "refunded", "exchanged"}
+# ... and those still being worked on, whose progress answers a new request.
+IN_PROGRESS_AFTER_SALE_STATES = {"submitted", "approved", "returning"}
 CHANGEABLE_STATUSES = {"pending_payment", "to_ship"}
 # "退款" as customers say it: the money back, whatever that takes. Before shipment that is
 # a refund; once the goods are out it means sending them back (退货退款).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Dict, Optional
 
+from servicedesk import rules
 from servicedesk.masking import mask_address, mask_name
 from servicedesk.models import AfterSale, Customer, Invoice, Order, Product, Ticket
 
@@ -135,6 +136,7 @@ def after_sale_view(request: AfterSale) -> Dict[str, Any]:
         "new_spec": request.new_spec,
         "state": request.state,
         "state_label": AFTER_SALE_LABELS[request.state],
+        "in_progress": request.state in rules.IN_PROGRESS_AFTER_SALE_STATES,
         "amount": yuan(request.amount_cents),
         "created_at": _time(request.created_at),
         "timeline": [

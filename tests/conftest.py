@@ -57,11 +57,11 @@ def demo(desk):
 @pytest.fixture
 def desk_client(desk, monkeypatch):
     """Points the actions' one service-desk client at the test desk."""
-    from actions import orders
+    from actions import backend
     from actions.servicedesk_client import ServiceDeskClient
     from tests.servicedesk_process import API_TOKEN
 
-    monkeypatch.setattr(orders, "client", ServiceDeskClient(desk.url, API_TOKEN))
+    monkeypatch.setattr(backend, "client", ServiceDeskClient(desk.url, API_TOKEN))
 
 
 @pytest.fixture(scope="session")

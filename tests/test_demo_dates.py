@@ -8,8 +8,9 @@ import pytest
 import requests
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import orders
+from actions import backend
 from actions.servicedesk_client import ServiceDeskClient
+from actions.tasks.lookup import ActionQueryOrder
 from tests.form_conversation import Conversation
 from tests.servicedesk_process import API_TOKEN, ServiceDeskProcess
 
@@ -27,7 +28,7 @@ def dated_desk(request, tmp_path_factory):
 
 @pytest.fixture
 def lina_to_ship(dated_desk, monkeypatch):
-    monkeypatch.setattr(orders, "client", ServiceDeskClient(dated_desk.url, API_TOKEN))
+    monkeypatch.setattr(backend, "client", ServiceDeskClient(dated_desk.url, API_TOKEN))
     customers = requests.get(f"{dated_desk.url}/api/demo/customers", timeout=10)
     lina = next(c for c in customers.json()["customers"] if c["token"] == "demo-lina")
     return next(o["order_no"] for o in lina["orders"] if o["status"] == "to_ship")
@@ -53,7 +54,7 @@ def test_anonymous_verification_on_any_date(lina_to_ship, domain):
     assert talk.asking is None
     assert talk.slots["verified_order"] == lina_to_ship
     assert talk.slots["order_status"] == "to_ship"
-    events = orders.ActionQueryOrder().run(
+    events = ActionQueryOrder().run(
         CollectingDispatcher(), talk.tracker("", {}), talk.domain
     )
     assert {e["name"]: e["value"] for e in events}["lookup_result"] == "found"

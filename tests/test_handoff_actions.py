@@ -5,7 +5,7 @@ import requests
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import orders
+from actions import backend
 from actions.handoff import (
     ActionHandoff,
     ActionLeaveMessage,
@@ -93,7 +93,7 @@ def test_complaints_are_urgent(desk):
 
 def test_backend_down_is_a_polite_answer(monkeypatch):
     monkeypatch.setattr(
-        orders,
+        backend,
         "client",
         ServiceDeskClient(f"http://127.0.0.1:{free_port()}", API_TOKEN),
     )

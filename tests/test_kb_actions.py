@@ -7,7 +7,7 @@ import requests
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import orders
+from actions import backend
 from actions.knowledge_base import ActionKbAnswer, ActionKbCheck, ActionKbFeedback
 from actions.servicedesk_client import ServiceDeskClient
 from tests.servicedesk_process import API_TOKEN, free_port
@@ -100,7 +100,7 @@ def test_nothing_found_twice_offers_a_human_and_is_recorded(desk):
 
 def test_knowledge_base_down_is_an_outcome(monkeypatch):
     down = ServiceDeskClient(f"http://127.0.0.1:{free_port()}", API_TOKEN)
-    monkeypatch.setattr(orders, "client", down)
+    monkeypatch.setattr(backend, "client", down)
     assert run(ActionKbAnswer(), tracker("运费")) == {"kb_result": "unavailable"}
 
 

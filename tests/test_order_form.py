@@ -4,11 +4,13 @@ import pytest
 import requests
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import orders
-from actions.after_sales import ActionSubmitAfterSale
-from actions.invoices import ActionSubmitInvoice
-from actions.modify import ActionSubmitModification
+from actions import backend
+from actions.order_lookup import RECENT_ORDERS
 from actions.servicedesk_client import ServiceDeskClient
+from actions.tasks.after_sales import ActionSubmitAfterSale
+from actions.tasks.invoice import ActionSubmitInvoice
+from actions.tasks.lookup import ActionQueryOrder
+from actions.tasks.modify import ActionSubmitModification
 from tests.form_conversation import Conversation
 from tests.servicedesk_process import API_TOKEN, free_port
 
@@ -31,7 +33,7 @@ def test_a_customer_chooses_among_recent_orders(domain):
     assert talk.asking == "order_no"
     assert talk.slots["lookup_result"] == "choose"
     cards = talk.slots["order_cards"]["data"]["orders"]
-    assert len(cards) == orders.RECENT_ORDERS
+    assert len(cards) == RECENT_ORDERS
     assert cards[0]["payload"].startswith('/inform{"order_no":')
 
 
@@ -218,9 +220,7 @@ def test_anonymous_users_see_their_order_after_the_proof(demo, domain):
     assert talk.slots["verified_order"] == order_no
     assert talk.slots["order_status"] == "pending_payment"
     dispatcher = CollectingDispatcher()
-    events = orders.ActionQueryOrder().run(
-        dispatcher, talk.tracker("", {}), talk.domain
-    )
+    events = ActionQueryOrder().run(dispatcher, talk.tracker("", {}), talk.domain)
     assert {e["name"]: e["value"] for e in events}["lookup_result"] == "found"
 
 
@@ -235,7 +235,7 @@ def test_values_of_an_earlier_request_are_not_reused(demo, domain):
 
 def test_backend_down_ends_the_form_politely(monkeypatch, domain):
     monkeypatch.setattr(
-        orders,
+        backend,
         "client",
         ServiceDeskClient(f"http://127.0.0.1:{free_port()}", API_TOKEN),
     )

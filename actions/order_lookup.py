@@ -1,4 +1,5 @@
-"""Order and parcel lookups. The action fetches and fills slots; the domain words it."""
+"""What every order action shares: which order the user means, its slots, order cards,
+and the lookup that turns the service desk's answer into an outcome."""
 
 from __future__ import annotations
 
@@ -10,16 +11,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.identity import identity_of
+from actions.outcomes import SETTLED, LookupResult
 from actions.servicedesk_client import (
     Identity,
-    ServiceDeskClient,
     ServiceDeskError,
     ServiceDeskUnavailable,
 )
 from actions.widget_payload import widget_payload
 
 logger = logging.getLogger(__name__)
-client = ServiceDeskClient()
 RECENT_ORDERS = 5
 
 
@@ -49,8 +49,10 @@ def order_slots(order: Dict[str, Any]) -> List[Dict[Text, Any]]:
     return [SlotSet(name, value) for name, value in order_values(order).items()]
 
 
-# Outcomes the order form already settled; the action leaves them for the response.
-SETTLED = {"verify_locked", "no_orders", "need_login", "unavailable", "refused"}
+def order_listing(orders: List[Dict[str, Any]]) -> Text:
+    return "\n".join(
+        f"{o['order_no']}  {o['first_item']}  {o['status_label']}" for o in orders
+    )
 
 
 def order_cards(orders: List[Dict[str, Any]]) -> Dict[str, Any]:
@@ -73,7 +75,7 @@ def order_cards(orders: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 
 class OrderLookup:
-    """Finds the order a user means; subclasses add what they show about it.
+    """Looks up the order the form settled on; subclasses add what they show about it.
 
     Not an Action itself: rasa-sdk registers every Action subclass it finds.
     """
@@ -93,43 +95,27 @@ class OrderLookup:
             return []
         identity = identity_of(tracker)
         order_no = requested_order_no(tracker)
+        if not order_no:
+            # The order form always settles the order first; the response's default
+            # wording covers anything else.
+            return []
+        if not (identity.customer_token or identity.phone_last4):
+            return [SlotSet("lookup_result", LookupResult.NEED_LOGIN)]
         try:
-            if not order_no:
-                return self.choose_order(dispatcher, identity)
-            if not (identity.customer_token or identity.phone_last4):
-                return [SlotSet("lookup_result", "need_login")]
-            return [SlotSet("lookup_result", "found"), *self.lookup(order_no, identity)]
+            found = self.lookup(order_no, identity)
+            return [SlotSet("lookup_result", LookupResult.FOUND), *found]
         except ServiceDeskError as exc:
             if exc.code == "ORDER_NOT_FOUND":
                 return [
-                    SlotSet("lookup_result", "not_found"),
+                    SlotSet("lookup_result", LookupResult.NOT_FOUND),
                     SlotSet("order_no", order_no),
                 ]
             if exc.code == "INVALID_CUSTOMER":
-                return [SlotSet("lookup_result", "need_login")]
+                return [SlotSet("lookup_result", LookupResult.NEED_LOGIN)]
             logger.error("order lookup refused: %s", exc)
-            return [SlotSet("lookup_result", "unavailable")]
+            return [SlotSet("lookup_result", LookupResult.UNAVAILABLE)]
         except ServiceDeskUnavailable:
-            return [SlotSet("lookup_result", "unavailable")]
-
-    def choose_order(
-        self, dispatcher: CollectingDispatcher, identity: Identity
-    ) -> List[Dict[Text, Any]]:
-        if not identity.customer_token:
-            return [SlotSet("lookup_result", "need_order_no")]
-        orders = client.recent_orders(identity, RECENT_ORDERS)
-        if not orders:
-            return [SlotSet("lookup_result", "no_orders")]
-        if len(orders) == 1:
-            return [
-                SlotSet("lookup_result", "found"),
-                *self.lookup(orders[0]["order_no"], identity),
-            ]
-        dispatcher.utter_message(json_message=order_cards(orders))
-        listing = "\n".join(
-            f"{o['order_no']}  {o['first_item']}  {o['status_label']}" for o in orders
-        )
-        return [SlotSet("lookup_result", "choose"), SlotSet("recent_orders", listing)]
+            return [SlotSet("lookup_result", LookupResult.UNAVAILABLE)]
 
 
 class ActionAskOrderNo(Action):
@@ -149,40 +135,3 @@ class ActionAskOrderNo(Action):
         if cards:
             dispatcher.utter_message(json_message=cards)
         return []
-
-
-class ActionQueryOrder(OrderLookup, Action):
-    def name(self) -> Text:
-        return "action_query_order"
-
-    def lookup(self, order_no: Text, identity: Identity) -> List[Dict[Text, Any]]:
-        return order_slots(client.order(order_no, identity))
-
-
-class ActionQueryLogistics(OrderLookup, Action):
-    def name(self) -> Text:
-        return "action_query_logistics"
-
-    def lookup(self, order_no: Text, identity: Identity) -> List[Dict[Text, Any]]:
-        order = client.order(order_no, identity)
-        parcel = client.logistics(order_no, identity)
-        if order["status"] == "cancelled":
-            state = "cancelled"
-        elif not parcel["shipped"]:
-            state = "not_shipped"
-        elif order["status"] == "signed":
-            state = "signed"
-        else:
-            state = "stalled" if parcel["stalled"] else "in_transit"
-        latest = parcel.get("events", [{}])[0] if parcel.get("events") else {}
-        eta = parcel.get("estimated_delivery")
-        return [
-            *order_slots(order),
-            SlotSet("logistics_state", state),
-            SlotSet("last_event", latest.get("description")),
-            SlotSet(
-                "last_event_time",
-                (latest.get("time") or "")[:16].replace("T", " ") or None,
-            ),
-            SlotSet("eta", eta[:10] if eta else None),
-        ]
