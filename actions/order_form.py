@@ -46,25 +46,23 @@ from actions.servicedesk_client import (
     ServiceDeskError,
     ServiceDeskUnavailable,
 )
-from actions.tasks import task_named
+from actions.tasks import TASK_RESETS, task_named
 from actions.text_parsing import order_no_in, phone_last4_in
 
 logger = logging.getLogger(__name__)
 
 MAX_VERIFY_FAILURES = 3
-# Per-request bookkeeping that must not leak from one request into the next.
+# Per-request bookkeeping that must not leak from one request into the next: the
+# form's own and every task's.
 START_RESETS = (
     "lookup_result",
     "form_hint",
     "invalid_slot",
     "invalid_count",
     "refusal",
-    "request_no",
-    "after_sale_state",
-    "request_kind",
-    "invoice_link",
     "order_cards",
     "recent_orders",
+    *TASK_RESETS,
 )
 
 

@@ -25,6 +25,8 @@ TASKS: Dict[Text, OrderTask] = {
         InvoiceTask(),
     )
 }
+# Every task's bookkeeping: a new request starts without the previous one's.
+TASK_RESETS = tuple(sorted({slot for task in TASKS.values() for slot in task.resets}))
 # Order requests without questions of their own (e.g. query_payment) ask only which order.
 PLAIN = OrderTask()
 

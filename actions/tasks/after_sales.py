@@ -52,6 +52,8 @@ def verdict(order_no: Text, who: Identity, kind: Text, reason: Text) -> Values:
 
 
 class AfterSaleTask(OrderTask):
+    resets = ("request_no", "after_sale_state", "request_kind")
+
     def shows_progress_of(self, request: Dict[Text, Any]) -> bool:
         """Whether an existing request of this order answers this one."""
         return request["in_progress"]

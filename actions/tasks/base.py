@@ -4,7 +4,7 @@ of its answers is validated."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Text
+from typing import Any, Callable, Dict, List, Text, Tuple
 
 from rasa_sdk import Tracker
 
@@ -16,6 +16,8 @@ Validator = Callable[[Any, Tracker], Values]
 
 class OrderTask:
     name: Text = ""
+    # Bookkeeping slots of this task that must not leak into the next request.
+    resets: Tuple[Text, ...] = ()
 
     def slots(self, tracker: Tracker) -> List[Text]:
         """What the form asks once it knows the order (and the phone proof)."""

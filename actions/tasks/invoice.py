@@ -42,6 +42,7 @@ def issued(invoice: Dict[Text, Any]) -> Values:
 
 class InvoiceTask(OrderTask):
     name = "request_invoice"
+    resets = ("request_no", "invoice_link")
 
     def slots(self, tracker: Tracker) -> List[Text]:
         slots = ["invoice_type", "invoice_title"]
