@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from servicedesk.clock import shifted_clock  # noqa: E402
 from servicedesk.config import Settings  # noqa: E402
 from servicedesk.db import make_engine  # noqa: E402
-from servicedesk.models import Customer  # noqa: E402
+from servicedesk.shop.models import Customer  # noqa: E402
 from tests.stack import TOKEN, Stack  # noqa: E402
 
 BUSINESS = ("order_list", "order_choice", "logistics", "after_sales")

@@ -21,10 +21,10 @@ from typing import Dict, List, Tuple
 import yaml
 
 from servicedesk.config import Settings
-from servicedesk.kb_search import KbIndex, bigrams, outcome
+from servicedesk.knowledge.search import KbIndex, bigrams, outcome
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "servicedesk" / "data" / "kb_seed.yml"
+SEED = ROOT / "servicedesk" / "knowledge" / "data" / "kb_seed.yml"
 PRODUCTS = ["手机", "耳机", "卫衣", "运动鞋", "行李箱", "充电宝", "枕头", "咖啡机", "口红",
             "奶粉", "台灯", "键盘", "羽绒服", "电饭煲", "猫粮", "自行车", "帐篷", "茶叶",
             "手表", "书包"]  # fmt: skip

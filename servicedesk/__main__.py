@@ -8,7 +8,7 @@ import logging
 from servicedesk.clock import shifted_clock
 from servicedesk.config import Settings
 from servicedesk.db import make_engine, make_session_factory
-from servicedesk.seed import seed
+from servicedesk.shop.seed import seed
 
 
 def seed_database(settings: Settings) -> bool:
@@ -32,7 +32,7 @@ def main() -> None:
         return
     import uvicorn
 
-    from servicedesk.api import create_app
+    from servicedesk.app import create_app
 
     if settings.demo and seed_database(settings):
         logging.info("seeded an empty database with demo data")

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Callable, Iterator, Optional, TypeVar
 
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Select
 
-from servicedesk.models import Base
+from servicedesk.errors import RuleViolation
+
+# Every model module registers its tables on Base when imported: all of them before
+# create_all, and before a session maps a relationship named across the subpackages.
+from servicedesk.knowledge import models as _knowledge_models  # noqa: F401
+from servicedesk.model_base import Base
+from servicedesk.service import models as _service_models  # noqa: F401
+from servicedesk.shop import models as _shop_models  # noqa: F401
+
+Found = TypeVar("Found")
 
 
 def make_engine(url: str) -> Engine:
@@ -48,3 +59,37 @@ def upgrade(engine: Engine) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(bind=engine, future=True, expire_on_commit=False)
+
+
+def request_sessions(session_factory: sessionmaker) -> Callable[[], Iterator[Session]]:
+    """The FastAPI dependency that gives each request its session."""
+
+    def get_session() -> Iterator[Session]:
+        # Endpoints that change data commit before they return: the exit code of a
+        # yield dependency runs only after the response has been sent.
+        session = session_factory()
+        try:
+            yield session
+        finally:
+            session.close()
+
+    return get_session
+
+
+def found(value: Optional[Found], code: str, message: str) -> Found:
+    """`value`, or the 404 a lookup by number or id answers when nothing is there."""
+    if value is None:
+        raise RuleViolation(code, message, 404)
+    return value
+
+
+def first_or_404(session: Session, statement: Select, code: str, message: str):
+    """The first row `statement` selects, or a 404 RuleViolation with code and message."""
+    return found(session.execute(statement).scalars().first(), code, message)
+
+
+def find_by(session: Session, column: Any, value: Any, code: str, message: str):
+    """The row whose unique `column` (Ticket.ticket_no...) is `value`, or a 404."""
+    return first_or_404(
+        session, select(column.class_).where(column == value), code, message
+    )

@@ -5,10 +5,10 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from servicedesk.api import create_app
+from servicedesk.app import create_app
 from servicedesk.config import Settings
 from servicedesk.db import make_engine, make_session_factory
-from servicedesk.seed import seed
+from servicedesk.shop.seed import seed
 from tests.stack import free_port
 
 

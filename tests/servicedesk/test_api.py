@@ -6,11 +6,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from servicedesk.api import create_app
+from servicedesk.app import create_app
 from servicedesk.config import Settings
 from servicedesk.db import make_engine, make_session_factory
-from servicedesk.models import Customer, Order
-from servicedesk.seed import seed
+from servicedesk.shop.models import Customer, Order
+from servicedesk.shop.seed import seed
 
 NOW = datetime(2026, 11, 21, 12, 0)
 TOKEN = "test-api-token"

@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 
 from fastapi.testclient import TestClient
 
-from servicedesk.api import create_app
+from servicedesk.app import create_app
 from servicedesk.config import Settings
 from servicedesk.db import make_engine, make_session_factory
-from servicedesk.seed import seed
+from servicedesk.shop.seed import seed
 from tests.stack import free_port
 
 SEEDED = datetime(2026, 11, 20, 9, 0)

@@ -5,10 +5,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from servicedesk import agents, handoffs
 from servicedesk.db import make_engine, make_session_factory
-from servicedesk.models import Agent, AuditEntry, Customer
-from servicedesk.rules import RuleViolation
+from servicedesk.errors import RuleViolation
+from servicedesk.service import agents, handoffs
+from servicedesk.service.models import Agent, AuditEntry
+from servicedesk.shop.models import Customer
 
 NOW = datetime(2026, 11, 21, 12, 0)
 

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from servicedesk.kb import mask_personal
-from servicedesk.kb_search import KbIndex, character_grams
+from servicedesk.knowledge.misses import mask_personal
+from servicedesk.knowledge.search import KbIndex, character_grams
 from tests.servicedesk.seeded_app import seeded_client
 
 NOW = datetime(2026, 11, 21, 12, 0)

@@ -2,9 +2,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from servicedesk import rules
+from servicedesk.errors import RuleViolation
 from servicedesk.masking import mask_address, mask_name, mask_phone
-from servicedesk.rules import RuleViolation
+from servicedesk.shop import rules
 
 NOW = datetime(2026, 11, 21, 12, 0)
 

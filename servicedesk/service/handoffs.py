@@ -12,9 +12,11 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from servicedesk.agents import audit
-from servicedesk.models import Agent, Customer, Handoff, HandoffMessage
-from servicedesk.rules import RuleViolation
+from servicedesk.db import find_by, first_or_404
+from servicedesk.errors import RuleViolation
+from servicedesk.service.audit import audit
+from servicedesk.service.models import Agent, Handoff, HandoffMessage
+from servicedesk.shop.models import Customer
 
 VIP_PRIORITY = 100
 URGENT_PRIORITY = 50
@@ -28,6 +30,7 @@ TRIGGERS = URGENT_TRIGGERS | {
 # Minutes an agent needs per conversation, for the estimated wait.
 AVERAGE_HANDLING_MINUTES = 4
 OPEN_STATES = ("queued", "serving")
+HANDOFF_NOT_FOUND = ("HANDOFF_NOT_FOUND", "没有找到该会话。")
 
 
 def priority_of(customer: Optional[Customer], urgent: bool) -> int:
@@ -42,6 +45,22 @@ def open_handoff(session: Session, conversation_id: str) -> Optional[Handoff]:
             Handoff.state.in_(OPEN_STATES),
         )
     ).scalar_one_or_none()
+
+
+def by_number(session: Session, handoff_no: str) -> Handoff:
+    return find_by(session, Handoff.handoff_no, handoff_no, *HANDOFF_NOT_FOUND)
+
+
+def latest_of_conversation(session: Session, conversation_id: str) -> Handoff:
+    """The conversation's newest handoff, open or not."""
+    return first_or_404(
+        session,
+        select(Handoff)
+        .where(Handoff.conversation_id == conversation_id)
+        .order_by(Handoff.id.desc()),
+        "HANDOFF_NOT_FOUND",
+        "没有找到转人工记录。",
+    )
 
 
 def request_handoff(

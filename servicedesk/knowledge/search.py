@@ -28,9 +28,9 @@ import yaml
 from scipy import sparse
 
 DATA = Path(__file__).resolve().parent / "data"
-USER_DICTIONARY = (
-    Path(__file__).resolve().parent.parent / "data" / "dictionaries" / "shop_terms.txt"
-)
+# The knowledge base's own word list (jieba's user-dictionary format), not the bot's:
+# the desk reads no file of the bot's, and the two may change apart.
+USER_DICTIONARY = DATA / "shop_terms.txt"
 K1, B = 1.2, 0.75
 # An answer that mentions the words of a question is evidence, weaker than a question.
 ANSWER_WEIGHT = 0.8

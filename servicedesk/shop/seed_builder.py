@@ -1,9 +1,7 @@
-"""Deterministic demo data: the same random seed gives the same shop every time.
+"""Adds demo customers, orders, parcels, after-sales requests and invoices to a session.
 
-Numbers (orders, customers, parcels) are the same whatever the date, so the README and
-the tests can name them. Dates are laid out relative to the clock the caller passes, so
-that return windows, stalled parcels and pending payments look current; the demo
-calendar (demo_calendar.py) keeps them current on later days.
+Every choice is drawn from the generator it is given, so the same seed builds the same
+shop; dates are laid out relative to the `now` it is given.
 """
 
 from __future__ import annotations
@@ -12,12 +10,11 @@ import random
 from datetime import datetime, timedelta
 from typing import List, Optional
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from servicedesk import demo_calendar
 from servicedesk.masking import mask_phone
-from servicedesk.models import (
+from servicedesk.shop.customers import phone_hash
+from servicedesk.shop.models import (
     Address,
     AfterSale,
     AfterSaleEvent,
@@ -30,107 +27,19 @@ from servicedesk.models import (
     Shipment,
     TrackingEvent,
 )
-from servicedesk.services import phone_hash
-
-SEED = 20241121
-# Order numbers: 13 digits drawn from their own seeded generator, so they are stable and
-# not sequential (a neighbour's number cannot be guessed from one's own).
-ORDER_NO_LOW, ORDER_NO_HIGH = 3 * 10**12, 10**13
-CUSTOMERS = 200
-ORDERS = 1000
-
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文辉鹏宇浩然欣怡子涵雨轩晨梓萱一诺思远"
-REGIONS = [
-    ("上海市浦东新区", "上海"),
-    ("北京市朝阳区", "北京"),
-    ("广东省深圳市南山区", "深圳"),
-    ("广东省广州市天河区", "广州"),
-    ("浙江省杭州市西湖区", "杭州"),
-    ("江苏省南京市鼓楼区", "南京"),
-    ("四川省成都市武侯区", "成都"),
-    ("湖北省武汉市洪山区", "武汉"),
-    ("陕西省西安市雁塔区", "西安"),
-    ("新疆乌鲁木齐市天山区", "乌鲁木齐"),
-]
-STREETS = [
-    "人民路",
-    "建设路",
-    "中山路",
-    "解放路",
-    "和平街",
-    "长江路",
-    "科技园路",
-    "世纪大道",
-]
-HUBS = {"华东": "上海", "华南": "广州", "华北": "北京"}
-COURIERS = [("中通", "ZT"), ("韵达", "YD"), ("顺丰", "SF"), ("京东快递", "JD")]
-PRODUCTS = [
-    (
-        "轻薄羽绒服",
-        "服装",
-        {"颜色": ["黑色", "白色", "卡其色"], "尺码": ["S", "M", "L", "XL"]},
-        39900,
-    ),
-    (
-        "加厚连帽羽绒服",
-        "服装",
-        {"颜色": ["黑色", "藏青"], "尺码": ["M", "L", "XL", "XXL"]},
-        59900,
-    ),
-    ("碎花连衣裙", "服装", {"颜色": ["蓝色", "粉色"], "尺码": ["S", "M", "L"]}, 19900),
-    (
-        "纯棉圆领卫衣",
-        "服装",
-        {"颜色": ["灰色", "白色", "黑色"], "尺码": ["M", "L", "XL"]},
-        12900,
-    ),
-    (
-        "直筒牛仔裤",
-        "服装",
-        {"颜色": ["浅蓝", "深蓝"], "尺码": ["28", "30", "32", "34"]},
-        15900,
-    ),
-    (
-        "缓震跑步运动鞋",
-        "鞋靴",
-        {"颜色": ["白色", "黑色"], "尺码": ["39", "40", "41", "42", "43"]},
-        45900,
-    ),
-    (
-        "帆布休闲鞋",
-        "鞋靴",
-        {"颜色": ["白色", "米色"], "尺码": ["36", "37", "38", "39", "40"]},
-        9900,
-    ),
-    ("降噪蓝牙耳机", "数码", {"颜色": ["黑色", "白色"]}, 69900),
-    ("运动蓝牙耳机", "数码", {"颜色": ["黑色", "蓝色"]}, 19900),
-    ("20000毫安充电宝", "数码", {"颜色": ["白色", "黑色"]}, 12900),
-    ("智能手环", "数码", {"颜色": ["黑色", "粉色"]}, 24900),
-    ("4L智能电饭煲", "家电", {"容量": ["3L", "4L"]}, 39900),
-    ("5L空气炸锅", "家电", {"颜色": ["白色", "黑色"]}, 32900),
-    ("扫拖一体扫地机器人", "家电", {"颜色": ["白色"]}, 199900),
-    ("电动牙刷", "个护", {"颜色": ["白色", "粉色"]}, 29900),
-    ("补水保湿面膜 10片", "美妆", {"规格": ["10片装", "20片装"]}, 9900),
-    ("丝绒哑光口红", "美妆", {"色号": ["#999", "#316", "#888"]}, 32000),
-    ("316不锈钢保温杯", "家居", {"容量": ["350ml", "500ml"]}, 8900),
-    ("20寸登机行李箱", "箱包", {"颜色": ["银色", "黑色", "蓝色"]}, 49900),
-    ("婴儿配方奶粉 3段", "母婴", {"规格": ["800g"]}, 26800),
-    ("全价幼猫猫粮", "宠物", {"规格": ["2kg", "5kg"]}, 15900),
-    ("纯棉四件套", "家纺", {"尺寸": ["1.5米床", "1.8米床"]}, 29900),
-    ("乳胶枕", "家纺", {"规格": ["标准款"]}, 19900),
-    ("办公笔记本电脑", "数码", {"配置": ["16G+512G", "32G+1T"]}, 549900),
-]
-NO_REASON = ["不想要了", "尺码不合适", "拍错了"]
-QUALITY = ["质量问题", "发错货", "少件漏发", "与描述不符"]
-PAY_METHODS = ["微信支付", "支付宝", "花呗分期", "银行卡"]
-
-# Demo identities: documented in the README; every order status is covered.
-DEMO_CUSTOMERS = [
-    ("demo-vip-zhangwei", "张伟", "13800138000", "vip"),
-    ("demo-lina", "李娜", "13912345678", "normal"),
-    ("demo-new-wangfang", "王芳", "15088886666", "normal"),
-]
+from servicedesk.shop.seed_catalogue import (
+    COURIERS,
+    GIVEN,
+    HUBS,
+    ORDER_NO_HIGH,
+    ORDER_NO_LOW,
+    PAY_METHODS,
+    PRODUCTS,
+    REGIONS,
+    SEED,
+    STREETS,
+    SURNAMES,
+)
 
 
 class Builder:
@@ -392,103 +301,3 @@ class Builder:
         self.session.flush()
         invoice.invoice_no = f"INV{invoice.requested_at:%Y%m%d}{invoice.id:06d}"
         return invoice
-
-
-def _demo_orders(builder: Builder, customers: List[Customer]) -> None:
-    vip, regular, newcomer = customers
-    builder.add_order(vip, "pending_payment", 0.2)
-    builder.add_order(vip, "to_ship", 0.5)
-    builder.add_order(vip, "shipped", 2)
-    builder.add_order(vip, "shipped", 6, stalled=True)
-    recent = builder.add_order(vip, "signed", 5, signed_days_ago=2)
-    builder.add_invoice(recent, "issued")
-    builder.add_order(vip, "signed", 14, signed_days_ago=10)
-    builder.add_order(vip, "signed", 40, signed_days_ago=35)
-    builder.add_order(vip, "cancelled", 8)
-    refunding = builder.add_order(regular, "signed", 9, signed_days_ago=4)
-    builder.add_after_sale(refunding, "return", "尺码不合适", "returning")
-    builder.add_order(regular, "to_ship", 1)
-    builder.add_order(regular, "shipped", 1.5)
-    builder.add_order(newcomer, "to_ship", 0.3)
-
-
-def seed(session: Session, now: datetime) -> bool:
-    """Fills an empty database as of `now`; returns False (and changes nothing) if it
-    has data."""
-    if session.execute(select(func.count(Customer.id))).scalar_one():
-        return False
-    rng = random.Random(SEED)
-    now = now.replace(minute=0, second=0, microsecond=0)
-    demo_calendar.record(session, now)
-    builder = Builder(session, rng, now)
-    builder.add_products()
-    demo = [
-        builder.add_customer(token, name, phone, level, demo=True)
-        for token, name, phone, level in DEMO_CUSTOMERS
-    ]
-    _demo_orders(builder, demo)
-    others = [
-        builder.add_customer(
-            f"cust-{index:04d}-{rng.randrange(16**8):08x}",
-            builder.name(),
-            builder.phone(),
-            "vip" if rng.random() < 0.12 else "normal",
-            demo=False,
-        )
-        for index in range(CUSTOMERS)
-    ]
-    statuses = ["pending_payment"] * 8 + ["to_ship"] * 15 + ["shipped"] * 20
-    statuses += ["signed"] * 47 + ["cancelled"] * 10
-    signed_orders = []
-    while builder.order_seq < ORDERS:
-        status = rng.choice(statuses)
-        created = (
-            rng.uniform(0.1, 2)
-            if status in ("pending_payment", "to_ship")
-            else rng.uniform(1, 60)
-        )
-        signed_ago = None
-        if status == "signed":
-            created = max(created, 3)
-            signed_ago = rng.uniform(0.5, created - 2)
-        order = builder.add_order(
-            rng.choice(others),
-            status,
-            created,
-            signed_days_ago=signed_ago,
-            stalled=status == "shipped" and rng.random() < 0.15,
-        )
-        if status == "signed":
-            signed_orders.append(order)
-    kinds = {
-        "refund": ["submitted", "approved", "refunded", "rejected", "closed"],
-        "return": [
-            "submitted",
-            "approved",
-            "returning",
-            "refunded",
-            "rejected",
-            "closed",
-        ],
-        "exchange": ["submitted", "approved", "returning", "exchanged", "rejected"],
-    }
-    candidates = iter(rng.sample(signed_orders, 120))
-    for kind, states in kinds.items():
-        for state in states:
-            for _ in range(6):
-                order = next(candidates)
-                builder.add_after_sale(
-                    order,
-                    kind,
-                    rng.choice(QUALITY + NO_REASON),
-                    state,
-                    new_spec="换大一码" if kind == "exchange" else None,
-                )
-    for order in rng.sample(signed_orders, 60):
-        if not order.invoices:
-            builder.add_invoice(
-                order,
-                rng.choice(["requested", "issued", "issued", "rejected"]),
-                rng.choice(["normal", "normal", "vat_special"]),
-            )
-    return True

@@ -1,19 +1,27 @@
-"""Agents' HTTP API for tickets and, for supervisors, the audit log."""
+"""HTTP API of tickets: the bot leaves a user's message, agents work through them."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Callable, Optional
+from typing import Optional
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from servicedesk import agents, services, tickets, views
-from servicedesk.agents import audit
-from servicedesk.models import Agent, AuditEntry, Customer
-from servicedesk.rules import RuleViolation
+from servicedesk.context import DeskContext
+from servicedesk.service import agents, tickets
+from servicedesk.service.audit import audit
+from servicedesk.service.models import Agent
+from servicedesk.service.views import ticket_view
+from servicedesk.shop.customers import customer_by_phone
+from servicedesk.shop.models import Customer
+
+
+class TicketIn(BaseModel):
+    subject: str = Field(..., max_length=100)
+    description: str = Field("", max_length=4000)
+    contact: str = Field("", max_length=50)
+    order_no: Optional[str] = Field(None, max_length=32)
 
 
 class TicketCreateIn(BaseModel):
@@ -36,13 +44,26 @@ class StateIn(BaseModel):
     state: str = Field(..., max_length=20)
 
 
-def build_ticket_router(
-    get_session: Callable, current_agent: Callable, clock: Callable[[], datetime]
-) -> APIRouter:
+def build_ticket_router(desk: DeskContext) -> APIRouter:
     router = APIRouter()
+    get_session, clock, auth = desk.get_session, desk.clock, desk.auth
+    current_agent = auth.current_agent
 
     def ticket(ticket_no: str, session: Session = Depends(get_session)):
         return tickets.find(session, ticket_no)
+
+    @router.post("/api/tickets", dependencies=auth.bot, status_code=201)
+    def create_ticket(
+        body: TicketIn,
+        customer: Optional[Customer] = Depends(auth.customer),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        created = tickets.create_ticket(
+            session, customer, body.order_no, body.subject, body.description,
+            body.contact, clock(),
+        )  # fmt: skip
+        session.commit()
+        return {"ticket_no": created.ticket_no, "state": created.state}
 
     @router.get("/api/agent/tickets")
     def list_tickets(
@@ -52,7 +73,7 @@ def build_ticket_router(
         session: Session = Depends(get_session),
     ) -> dict:
         found = tickets.listing(session, agent, state, mine)
-        return {"tickets": [views.ticket_view(t) for t in found]}
+        return {"tickets": [ticket_view(t) for t in found]}
 
     @router.post("/api/agent/tickets", status_code=201)
     def create(
@@ -62,26 +83,19 @@ def build_ticket_router(
     ) -> dict:
         customer = None
         if body.customer_phone:
-            customer = session.execute(
-                select(Customer).where(
-                    Customer.phone_hash
-                    == services.phone_hash(
-                        "".join(filter(str.isdigit, body.customer_phone))
-                    )
-                )
-            ).scalar_one_or_none()
-        created = services.create_ticket(
+            customer = customer_by_phone(session, body.customer_phone)
+        created = tickets.create_ticket(
             session, customer, body.order_no, body.subject, body.description,
             body.contact, clock(), source="agent",
         )  # fmt: skip
         created.assignee = agent
         audit(session, agent.username, "ticket_create", created.ticket_no, clock())
         session.commit()
-        return views.ticket_view(created, comments=True)
+        return ticket_view(created, comments=True)
 
     @router.get("/api/agent/tickets/{ticket_no}")
     def detail(agent: Agent = Depends(current_agent), found=Depends(ticket)) -> dict:
-        return views.ticket_view(found, comments=True)
+        return ticket_view(found, comments=True)
 
     @router.post("/api/agent/tickets/{ticket_no}/assign")
     def assign(
@@ -93,7 +107,7 @@ def build_ticket_router(
         target = agents.by_username(session, body.to)
         tickets.assign(session, found, agent, target, clock())
         session.commit()
-        return views.ticket_view(found, comments=True)
+        return ticket_view(found, comments=True)
 
     @router.post("/api/agent/tickets/{ticket_no}/comments")
     def comment(
@@ -104,7 +118,7 @@ def build_ticket_router(
     ) -> dict:
         tickets.comment(session, found, agent, body.text, clock())
         session.commit()
-        return views.ticket_view(found, comments=True)
+        return ticket_view(found, comments=True)
 
     @router.post("/api/agent/tickets/{ticket_no}/state")
     def state(
@@ -115,30 +129,6 @@ def build_ticket_router(
     ) -> dict:
         tickets.set_state(session, found, agent, body.state, clock())
         session.commit()
-        return views.ticket_view(found, comments=True)
-
-    @router.get("/api/agent/audit")
-    def audit_log(
-        limit: int = Query(100, ge=1, le=500),
-        agent: Agent = Depends(current_agent),
-        session: Session = Depends(get_session),
-    ) -> dict:
-        if agent.role != "supervisor":
-            raise RuleViolation("FORBIDDEN", "只有主管可以查看操作记录。", 403)
-        entries = session.execute(
-            select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-        ).scalars()
-        return {
-            "entries": [
-                {
-                    "actor": e.actor,
-                    "action": e.action,
-                    "target": e.target,
-                    "detail": e.detail,
-                    "at": e.at.isoformat(timespec="seconds"),
-                }
-                for e in entries
-            ]
-        }
+        return ticket_view(found, comments=True)
 
     return router

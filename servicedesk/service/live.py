@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from servicedesk.models import AuditEntry, Handoff, HandoffMessage
+from servicedesk.service.models import AuditEntry, Handoff, HandoffMessage
 
 POLL_SECONDS = 1.0
 HEARTBEAT_SECONDS = 15.0

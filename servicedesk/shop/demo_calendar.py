@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import DateTime, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from servicedesk.models import (
+from servicedesk.shop.models import (
     AfterSale,
     AfterSaleEvent,
     Customer,

@@ -1,4 +1,5 @@
-"""Business rules. Every refusal is a RuleViolation with a code and a Chinese explanation.
+"""The shop's business rules. Every refusal is a RuleViolation (servicedesk/errors.py)
+with a code and a Chinese explanation.
 
 The bot maps the code to its own wording (domain.yml); the explanation is for API users,
 agents and logs.
@@ -9,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from typing import Iterable, Optional
+
+from servicedesk.errors import RuleViolation
 
 NO_REASON_DAYS = 7
 QUALITY_DAYS = 15
@@ -24,16 +27,6 @@ CHANGEABLE_STATUSES = {"pending_payment", "to_ship"}
 # "退款" as customers say it: the money back, whatever that takes. Before shipment that is
 # a refund; once the goods are out it means sending them back (退货退款).
 REFUND_OR_RETURN = "refund_or_return"
-
-
-class RuleViolation(Exception):
-    """A request the rules refuse; `code` is stable, `message` explains it."""
-
-    def __init__(self, code: str, message: str, status: int = 409) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
 
 
 def check_cancellable(status: str) -> None:

@@ -1,4 +1,4 @@
-"""Agent accounts: salted password hashes, session tokens, the audit log."""
+"""Agent accounts: salted password hashes, session tokens, who an agent is."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from typing import Any, Dict, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from servicedesk.models import Agent, AgentSession, AuditEntry
-from servicedesk.rules import RuleViolation
+from servicedesk.db import find_by
+from servicedesk.errors import RuleViolation
+from servicedesk.service.audit import audit
+from servicedesk.service.models import Agent, AgentSession
 
 PBKDF2_ROUNDS = 120_000
 SESSION_HOURS = 12
@@ -99,52 +101,32 @@ def log_in(session: Session, username: str, password: str, now: datetime) -> str
     return token
 
 
+def _session_of(session: Session, token: str) -> Optional[AgentSession]:
+    return session.execute(
+        select(AgentSession).where(AgentSession.token_hash == _token_hash(token))
+    ).scalar_one_or_none()
+
+
 def agent_for_token(session: Session, token: Optional[str], now: datetime) -> Agent:
     if token:
-        found = session.execute(
-            select(AgentSession).where(AgentSession.token_hash == _token_hash(token))
-        ).scalar_one_or_none()
+        found = _session_of(session, token)
         if found is not None and found.expires_at > now:
             return found.agent
     raise RuleViolation("AGENT_LOGIN_REQUIRED", "请先登录客服工作台。", 401)
 
 
 def log_out(session: Session, token: str, now: datetime) -> None:
-    found = session.execute(
-        select(AgentSession).where(AgentSession.token_hash == _token_hash(token))
-    ).scalar_one_or_none()
+    found = _session_of(session, token)
     if found is not None:
         found.agent.status = "offline"
         audit(session, found.agent.username, "logout", "", now)
         session.delete(found)
 
 
-def audit(
-    session: Session,
-    actor: str,
-    action: str,
-    target: str,
-    now: datetime,
-    **detail: Any,
-) -> AuditEntry:
-    entry = AuditEntry(
-        actor=actor,
-        action=action,
-        target=target,
-        detail=dict(detail),
-        at=now,
-    )
-    session.add(entry)
-    return entry
-
-
 def by_username(session: Session, username: str) -> Agent:
-    agent = session.execute(
-        select(Agent).where(Agent.username == username)
-    ).scalar_one_or_none()
-    if agent is None:
-        raise RuleViolation("AGENT_NOT_FOUND", "没有这个客服。", 404)
-    return agent
+    return find_by(
+        session, Agent.username, username, "AGENT_NOT_FOUND", "没有这个客服。"
+    )
 
 
 def agent_view(agent: Agent) -> Dict[str, Any]:

@@ -1,7 +1,7 @@
-"""Tickets after they exist: the agents' list, assignment, comments and states.
+"""Tickets: the agents' list, assignment, comments and states.
 
-A ticket is created from a message a user leaves when no agent is free (services.py) or
-by an agent; from then on every change is made by a logged-in agent and audited.
+A ticket is created from a message a user leaves when no agent is free, or by an agent;
+from then on every change is made by a logged-in agent and audited.
 """
 
 from __future__ import annotations
@@ -12,18 +12,47 @@ from typing import List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from servicedesk.agents import audit
-from servicedesk.models import TICKET_STATES, Agent, Ticket, TicketComment
-from servicedesk.rules import RuleViolation
+from servicedesk.db import find_by
+from servicedesk.errors import RuleViolation
+from servicedesk.service.audit import audit
+from servicedesk.service.models import TICKET_STATES, Agent, Ticket, TicketComment
+from servicedesk.shop.models import Customer
+
+TICKET_NOT_FOUND = ("TICKET_NOT_FOUND", "没有找到该工单。")
+
+
+def create_ticket(
+    session: Session,
+    customer: Optional[Customer],
+    order_no: Optional[str],
+    subject: str,
+    description: str,
+    contact: str,
+    now: datetime,
+    source: str = "message",
+) -> Ticket:
+    if not subject.strip():
+        raise RuleViolation("INVALID_SUBJECT", "请填写工单标题。", 422)
+    ticket = Ticket(
+        ticket_no="",
+        customer_id=customer.id if customer else None,
+        order_no=order_no,
+        subject=subject.strip()[:100],
+        description=description[:4000],
+        contact=contact[:50],
+        state="open",
+        created_at=now,
+        updated_at=now,
+        source=source,
+    )
+    session.add(ticket)
+    session.flush()
+    ticket.ticket_no = f"TK{now:%Y%m%d}{ticket.id:06d}"
+    return ticket
 
 
 def find(session: Session, ticket_no: str) -> Ticket:
-    ticket = session.execute(
-        select(Ticket).where(Ticket.ticket_no == ticket_no)
-    ).scalar_one_or_none()
-    if ticket is None:
-        raise RuleViolation("TICKET_NOT_FOUND", "没有找到该工单。", 404)
-    return ticket
+    return find_by(session, Ticket.ticket_no, ticket_no, *TICKET_NOT_FOUND)
 
 
 def listing(

@@ -8,18 +8,24 @@ question is recorded as unanswered.
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
-from fastapi import APIRouter, Body, Depends, Header, Query
+from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from servicedesk import agents, kb, kb_search, services
-from servicedesk.config import Settings
-from servicedesk.models import Agent, KbMiss
-from servicedesk.rules import RuleViolation
+from servicedesk.context import DeskContext
+from servicedesk.knowledge import entries as kb
+from servicedesk.knowledge import exchange, search
+from servicedesk.knowledge import misses as kb_misses
+from servicedesk.knowledge.answers import answer_for
+from servicedesk.knowledge.searcher import KbSearcher
+from servicedesk.service.audit import audit
+from servicedesk.service.models import Agent
+from servicedesk.shop.models import Customer
 
 # A confident NLU sub-intent (faq/<key>) picks its entry without a text search.
 KEY_CONFIDENCE = 0.7
@@ -56,32 +62,35 @@ class ResolveIn(BaseModel):
     entry_id: Optional[int] = None
 
 
-def build_kb_router(
-    get_session: Callable,
-    require_token: Callable,
-    current_agent: Callable,
-    clock: Callable[[], datetime],
-    settings: Settings,
-    searcher: kb.KbSearcher,
-) -> APIRouter:
+def build_knowledge_router(desk: DeskContext) -> APIRouter:
     router = APIRouter()
-    bot = [Depends(require_token)]
+    get_session, clock, settings = desk.get_session, desk.clock, desk.settings
+    bot, current_agent = desk.auth.bot, desk.auth.current_agent
+    searcher = KbSearcher()
+
+    @router.on_event("startup")
+    def warm_up_knowledge_base() -> None:
+        # jieba's dictionary and the index take a second: not on the first question.
+        def build() -> None:
+            with desk.session_factory() as session:
+                searcher.index(session, clock())
+
+        threading.Thread(target=build, daemon=True).start()
 
     def answer_view(entry, customer) -> Dict[str, Any]:
         return {
             "id": entry.id,
             "question": entry.question,
-            "answer": kb.answer_for(entry, customer, clock()),
+            "answer": answer_for(entry, customer, clock()),
         }
 
     @router.post("/api/kb/answer", dependencies=bot)
     def answer(
         body: AnswerIn,
-        customer_token: Optional[str] = Header(None, alias="X-Customer-Token"),
+        customer: Optional[Customer] = Depends(desk.auth.customer),
         session: Session = Depends(get_session),
     ) -> dict:
         now = clock()
-        customer = services.customer_by_token(session, customer_token)
         chosen = None
         if body.entry_id is not None:
             chosen = kb.find(session, body.entry_id)
@@ -95,7 +104,7 @@ def build_kb_router(
             }
         hits = searcher.search(session, body.query, now)
         best = hits[0].score if hits else 0.0
-        decided = kb_search.outcome(
+        decided = search.outcome(
             hits, settings.kb_answer_threshold, settings.kb_suggest_threshold
         )
         if decided == "answer":
@@ -113,14 +122,16 @@ def build_kb_router(
             ]
             return {"outcome": "suggest", "suggestions": suggestions, "score": best}
         if body.record:
-            kb.record_miss(session, body.query, "unanswered", now)
+            kb_misses.record_miss(session, body.query, "unanswered", now)
             session.commit()
         return {"outcome": "none", "score": best}
 
     @router.post("/api/kb/feedback", dependencies=bot)
     def feedback(body: FeedbackIn, session: Session = Depends(get_session)) -> dict:
         if not body.helpful:
-            kb.record_miss(session, body.query, "unhelpful", clock(), body.entry_id)
+            kb_misses.record_miss(
+                session, body.query, "unhelpful", clock(), body.entry_id
+            )
             session.commit()
         return {"recorded": not body.helpful}
 
@@ -157,7 +168,7 @@ def build_kb_router(
         session: Session = Depends(get_session),
     ) -> dict:
         entry = kb.save_entry(session, None, body.dict(), agent.username, clock())
-        agents.audit(session, agent.username, "kb_create", str(entry.id), clock())
+        audit(session, agent.username, "kb_create", str(entry.id), clock())
         session.commit()
         return kb.entry_view(entry)
 
@@ -180,7 +191,7 @@ def build_kb_router(
         entry = kb.save_entry(
             session, kb.find(session, entry_id), body.dict(), agent.username, clock()
         )
-        agents.audit(
+        audit(
             session, agent.username, "kb_update", str(entry.id), clock(),
             version=entry.version, enabled=entry.enabled,
         )  # fmt: skip
@@ -202,7 +213,7 @@ def build_kb_router(
                     "entry_id": m.entry_id,
                     "last_at": m.last_at.isoformat(timespec="seconds"),
                 }
-                for m in kb.top_misses(session)
+                for m in kb_misses.top_misses(session)
             ]
         }
 
@@ -213,12 +224,10 @@ def build_kb_router(
         agent: Agent = Depends(current_agent),
         session: Session = Depends(get_session),
     ) -> dict:
-        miss = session.get(KbMiss, miss_id)
-        if miss is None:
-            raise RuleViolation("KB_MISS_NOT_FOUND", "没有找到该问题。", 404)
+        miss = kb_misses.find_miss(session, miss_id)
         entry = kb.find(session, body.entry_id) if body.entry_id else None
-        kb.resolve_miss(session, miss, entry, agent.username, clock())
-        agents.audit(
+        kb_misses.resolve_miss(session, miss, entry, agent.username, clock())
+        audit(
             session, agent.username, "kb_resolve", str(miss_id), clock(),
             entry_id=body.entry_id,
         )  # fmt: skip
@@ -231,8 +240,8 @@ def build_kb_router(
         agent: Agent = Depends(current_agent),
         session: Session = Depends(get_session),
     ) -> PlainTextResponse:
-        rows = kb.export_rows(session)
-        text = kb.to_csv(rows) if format == "csv" else kb.to_yaml(rows)
+        rows = exchange.export_rows(session)
+        text = exchange.to_csv(rows) if format == "csv" else exchange.to_yaml(rows)
         media = "text/csv" if format == "csv" else "application/x-yaml"
         return PlainTextResponse(
             text,
@@ -247,9 +256,11 @@ def build_kb_router(
         agent: Agent = Depends(current_agent),
         session: Session = Depends(get_session),
     ) -> dict:
-        rows = kb.from_csv(text) if format == "csv" else kb.from_yaml(text)
-        created, updated = kb.import_entries(session, rows, agent.username, clock())
-        agents.audit(
+        rows = exchange.from_csv(text) if format == "csv" else exchange.from_yaml(text)
+        created, updated = exchange.import_entries(
+            session, rows, agent.username, clock()
+        )
+        audit(
             session, agent.username, "kb_import", format, clock(),
             created=created, updated=updated,
         )  # fmt: skip

@@ -12,8 +12,11 @@ from typing import Any, Dict, List
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from servicedesk import views
-from servicedesk.models import Handoff, Order, Ticket
+from servicedesk.service.models import Handoff, Ticket
+from servicedesk.service.views import ticket_view
+from servicedesk.shop import views
+from servicedesk.shop.models import Order
+from servicedesk.shop.orders import order_by_number, recent_orders
 
 RECENT_ORDERS = 10
 
@@ -22,13 +25,10 @@ def context_of(session: Session, handoff: Handoff) -> Dict[str, Any]:
     customer = handoff.customer
     orders: List[Order] = []
     if customer is not None:
-        orders = sorted(customer.orders, key=lambda o: o.created_at, reverse=True)
-        orders = orders[:RECENT_ORDERS]
+        orders = recent_orders(customer, RECENT_ORDERS)
     mentioned = ((handoff.summary or {}).get("slots") or {}).get("order_no")
     if mentioned and mentioned not in {o.order_no for o in orders}:
-        order = session.execute(
-            select(Order).where(Order.order_no == str(mentioned))
-        ).scalar_one_or_none()
+        order = order_by_number(session, str(mentioned))
         # An anonymous user only gets here with the order's phone verified by the bot;
         # a known customer only with one of their own orders.
         if order is not None and (customer is None or order.customer_id == customer.id):
@@ -55,5 +55,5 @@ def context_of(session: Session, handoff: Handoff) -> Dict[str, Any]:
         "after_sales": [
             views.after_sale_view(r) for o in orders for r in o.after_sales
         ],
-        "tickets": [views.ticket_view(t) for t in tickets],
+        "tickets": [ticket_view(t) for t in tickets],
     }

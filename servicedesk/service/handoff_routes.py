@@ -4,26 +4,27 @@ The action server and the Rasa server (bearer token, like every /api route) queu
 conversation, relay the user's messages and store the rating. The widget reads the
 queue state of its own conversation, known by its unguessable session id. Agents log in
 and send `X-Agent-Token`; a customer token never reaches their routes. What an agent
-does reaches the user through the Rasa HTTP API (servicedesk/rasa_bridge.py).
+does reaches the user through the Rasa HTTP API (servicedesk/service/rasa_bridge.py).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Dict, Optional
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from servicedesk import agents, handoffs, services, views
-from servicedesk.agent_context import context_of
-from servicedesk.config import Settings
-from servicedesk.models import Agent, Handoff
-from servicedesk.rasa_bridge import RasaBridge
-from servicedesk.rules import RuleViolation
+from servicedesk.context import DeskContext
+from servicedesk.errors import RuleViolation
+from servicedesk.service import agents, handoffs
+from servicedesk.service.agent_context import context_of
+from servicedesk.service.audit import audit
+from servicedesk.service.models import Agent, Handoff
+from servicedesk.service.rasa_bridge import RasaBridge
+from servicedesk.service.views import handoff_view, messages_view
+from servicedesk.shop.models import Customer
 
 # The widget proves nothing but knowing the conversation id; socket.io session ids are
 # 32 random hex digits, short ids (REST test senders) are not served.
@@ -46,15 +47,6 @@ class RatingIn(BaseModel):
     comment: str = Field("", max_length=500)
 
 
-class LoginIn(BaseModel):
-    username: str = Field(..., max_length=50)
-    password: str = Field(..., max_length=200)
-
-
-class StatusIn(BaseModel):
-    status: str = Field(..., regex="^(online|away|offline)$")
-
-
 class TransferIn(BaseModel):
     to: str = Field(..., max_length=50)
 
@@ -63,62 +55,17 @@ class CloseIn(BaseModel):
     resolution: str = Field("solved", regex="^(solved|follow_up|no_response|invalid)$")
 
 
-def handoff_view(
-    session: Session, handoff: Handoff, state: Optional[handoffs.QueueState] = None
-) -> Dict[str, Any]:
-    return {
-        "handoff_no": handoff.handoff_no,
-        "conversation_id": handoff.conversation_id,
-        "state": handoff.state,
-        "trigger": handoff.trigger,
-        "urgent": handoff.urgent,
-        "priority": handoff.priority,
-        "customer": views.customer_view(handoff.customer) if handoff.customer else None,
-        "agent": handoff.agent.display_name if handoff.agent else None,
-        "created_at": handoff.created_at.isoformat(timespec="seconds"),
-        "resolution": handoff.resolution,
-        "rating": handoff.rating,
-        "rating_comment": handoff.rating_comment,
-        **handoffs.position(session, handoff, state),
-    }
-
-
-def messages_view(handoff: Handoff, after: int = 0, notes: bool = False) -> list:
-    return [
-        {
-            "id": m.id,
-            "author": m.author,
-            "agent": m.agent.display_name if m.agent else None,
-            "text": m.text,
-            "time": m.created_at.isoformat(timespec="seconds"),
-        }
-        for m in handoff.messages
-        if m.id > after and (notes or m.author != "note")
-    ]
-
-
-def build_router(
-    get_session: Callable,
-    require_token: Callable,
-    current_agent: Callable,
-    clock: Callable[[], datetime],
-    settings: Settings,
-    bridge: RasaBridge,
-) -> APIRouter:
+def build_handoff_router(desk: DeskContext, bridge: RasaBridge) -> APIRouter:
     router = APIRouter()
-    bot = [Depends(require_token)]
+    get_session, clock, settings, auth = (
+        desk.get_session, desk.clock, desk.settings, desk.auth
+    )  # fmt: skip
+    bot, current_agent = auth.bot, auth.current_agent
 
     def conversation(
         conversation_id: str, session: Session = Depends(get_session)
     ) -> Handoff:
-        found = session.execute(
-            select(Handoff)
-            .where(Handoff.conversation_id == conversation_id)
-            .order_by(Handoff.id.desc())
-        ).first()
-        if found is None:
-            raise RuleViolation("HANDOFF_NOT_FOUND", "没有找到转人工记录。", 404)
-        return found[0]
+        return handoffs.latest_of_conversation(session, conversation_id)
 
     def widget_conversation(
         conversation_id: str, session: Session = Depends(get_session)
@@ -128,22 +75,16 @@ def build_router(
         return conversation(conversation_id, session)
 
     def by_number(handoff_no: str, session: Session = Depends(get_session)) -> Handoff:
-        found = session.execute(
-            select(Handoff).where(Handoff.handoff_no == handoff_no)
-        ).scalar_one_or_none()
-        if found is None:
-            raise RuleViolation("HANDOFF_NOT_FOUND", "没有找到该会话。", 404)
-        return found
+        return handoffs.by_number(session, handoff_no)
 
     # -- the bot's side -----------------------------------------------------------
 
     @router.post("/api/handoffs", dependencies=bot, status_code=201)
     def request_handoff(
         body: HandoffIn,
-        customer_token: Optional[str] = Header(None, alias="X-Customer-Token"),
+        customer: Optional[Customer] = Depends(auth.customer),
         session: Session = Depends(get_session),
     ) -> Any:
-        customer = services.customer_by_token(session, customer_token)
         if handoffs.open_handoff(session, body.conversation_id) is None:
             reason = handoffs.unavailable_reason(
                 session, clock(), settings.service_hours, settings.max_wait_minutes
@@ -231,73 +172,6 @@ def build_router(
 
     # -- the agents' side ---------------------------------------------------------
 
-    @router.post("/api/agent/login")
-    def login(body: LoginIn, session: Session = Depends(get_session)) -> dict:
-        try:
-            token = agents.log_in(session, body.username, body.password, clock())
-        finally:
-            session.commit()  # failed attempts are audited too
-        agent = agents.agent_for_token(session, token, clock())
-        return {"token": token, "agent": agents.agent_view(agent)}
-
-    @router.post("/api/agent/logout")
-    def logout(
-        token: str = Header(..., alias="X-Agent-Token"),
-        session: Session = Depends(get_session),
-    ) -> dict:
-        agents.log_out(session, token, clock())
-        session.commit()
-        return {"ok": True}
-
-    @router.get("/api/agent/me")
-    def me(agent: Agent = Depends(current_agent)) -> dict:
-        return agents.agent_view(agent)
-
-    @router.post("/api/agent/status")
-    def set_status(
-        body: StatusIn,
-        agent: Agent = Depends(current_agent),
-        session: Session = Depends(get_session),
-    ) -> dict:
-        agent.status = body.status
-        agents.audit(session, agent.username, "status", "", clock(), status=body.status)
-        session.commit()
-        return agents.agent_view(agent)
-
-    @router.get("/api/agent/agents")
-    def colleagues(
-        agent: Agent = Depends(current_agent),
-        session: Session = Depends(get_session),
-    ) -> dict:
-        """Who a conversation can be transferred to (online, with room) and who is on."""
-        with_room = {a.id for a in handoffs.agents_with_room(session)}
-        everyone = session.execute(select(Agent).order_by(Agent.id)).scalars()
-        return {
-            "agents": [
-                {**agents.agent_view(a), "has_room": a.id in with_room}
-                for a in everyone
-            ]
-        }
-
-    @router.get("/api/agent/queue")
-    def agent_queue(
-        agent: Agent = Depends(current_agent),
-        session: Session = Depends(get_session),
-    ) -> dict:
-        mine = session.execute(
-            select(Handoff).where(Handoff.state == "serving").order_by(Handoff.id)
-        ).scalars()
-        serving = [
-            h
-            for h in mine
-            if agent.role == "supervisor" or (h.agent and h.agent.id == agent.id)
-        ]
-        state = handoffs.queue_state(session)
-        return {
-            "queued": [handoff_view(session, h, state) for h in state.waiting],
-            "serving": [handoff_view(session, h, state) for h in serving],
-        }
-
     @router.get("/api/agent/handoffs/{handoff_no}")
     def detail(
         after: int = 0,
@@ -336,7 +210,7 @@ def build_router(
         message = handoffs.add_message(
             session, handoff, author, body.text, clock(), agent
         )
-        agents.audit(session, agent.username, author, handoff.handoff_no, now=clock())
+        audit(session, agent.username, author, handoff.handoff_no, now=clock())
         session.commit()
         delivered = body.note or bridge.agent_message(
             handoff.conversation_id, message.id, agent.display_name, message.text

@@ -1,4 +1,4 @@
-"""JSON views of the model; personal data leaves the service desk masked."""
+"""JSON views of the shop's model; personal data leaves the service desk masked."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any, Dict, Optional
 
 from servicedesk import rules
 from servicedesk.masking import mask_address, mask_name
-from servicedesk.models import AfterSale, Customer, Invoice, Order, Product, Ticket
+from servicedesk.shop.models import AfterSale, Customer, Invoice, Order, Product
 
 STATUS_LABELS = {
     "pending_payment": "待付款",
@@ -28,7 +28,7 @@ AFTER_SALE_LABELS = {
 KIND_LABELS = {"refund": "仅退款", "return": "退货退款", "exchange": "换货"}
 
 
-def _time(value: Optional[datetime]) -> Optional[str]:
+def iso_time(value: Optional[datetime]) -> Optional[str]:
     return value.isoformat(timespec="seconds") if value else None
 
 
@@ -41,7 +41,7 @@ def customer_view(customer: Customer) -> Dict[str, Any]:
         "name": mask_name(customer.name),
         "phone": customer.phone_masked,
         "level": customer.level,
-        "registered_at": _time(customer.registered_at),
+        "registered_at": iso_time(customer.registered_at),
     }
 
 
@@ -51,7 +51,7 @@ def order_summary(order: Order) -> Dict[str, Any]:
         "order_no": order.order_no,
         "status": order.status,
         "status_label": STATUS_LABELS[order.status],
-        "created_at": _time(order.created_at),
+        "created_at": iso_time(order.created_at),
         "total": yuan(order.total_cents),
         "first_item": first.product.name if first else None,
         "item_count": sum(item.quantity for item in order.items),
@@ -61,10 +61,10 @@ def order_summary(order: Order) -> Dict[str, Any]:
 def order_detail(order: Order) -> Dict[str, Any]:
     return {
         **order_summary(order),
-        "paid_at": _time(order.paid_at),
-        "shipped_at": _time(order.shipped_at),
-        "signed_at": _time(order.signed_at),
-        "cancelled_at": _time(order.cancelled_at),
+        "paid_at": iso_time(order.paid_at),
+        "shipped_at": iso_time(order.shipped_at),
+        "signed_at": iso_time(order.signed_at),
+        "cancelled_at": iso_time(order.cancelled_at),
         "items": [
             {
                 "item_id": item.id,
@@ -91,7 +91,7 @@ def logistics_view(order: Order, now: datetime) -> Dict[str, Any]:
         return {"order_no": order.order_no, "status": order.status, "shipped": False}
     events = [
         {
-            "time": _time(e.occurred_at),
+            "time": iso_time(e.occurred_at),
             "location": e.location,
             "description": e.description,
         }
@@ -105,7 +105,7 @@ def logistics_view(order: Order, now: datetime) -> Dict[str, Any]:
         "shipped": True,
         "courier": shipment.courier,
         "tracking_no": shipment.tracking_no,
-        "estimated_delivery": _time(shipment.estimated_delivery),
+        "estimated_delivery": iso_time(shipment.estimated_delivery),
         "events": events,
         # A parcel in transit without news for two days is "stalled" (物流不动).
         "stalled": order.status == "shipped" and stalled_hours >= 48,
@@ -121,7 +121,7 @@ def payment_view(order: Order) -> Dict[str, Any]:
         "method": payment.method if payment else None,
         "payment_status": payment.status if payment else "unpaid",
         "amount": yuan(order.total_cents),
-        "paid_at": _time(payment.paid_at) if payment else None,
+        "paid_at": iso_time(payment.paid_at) if payment else None,
     }
 
 
@@ -138,9 +138,9 @@ def after_sale_view(request: AfterSale) -> Dict[str, Any]:
         "state_label": AFTER_SALE_LABELS[request.state],
         "in_progress": request.state in rules.IN_PROGRESS_AFTER_SALE_STATES,
         "amount": yuan(request.amount_cents),
-        "created_at": _time(request.created_at),
+        "created_at": iso_time(request.created_at),
         "timeline": [
-            {"time": _time(e.occurred_at), "state": e.state, "note": e.note}
+            {"time": iso_time(e.occurred_at), "state": e.state, "note": e.note}
             for e in request.events
         ],
     }
@@ -155,7 +155,7 @@ def invoice_view(invoice: Invoice, download_url: Optional[str]) -> Dict[str, Any
         "tax_id": invoice.tax_id,
         "email": invoice.email,
         "state": invoice.state,
-        "issued_at": _time(invoice.issued_at),
+        "issued_at": iso_time(invoice.issued_at),
         "download_url": download_url if invoice.state == "issued" else None,
     }
 
@@ -171,35 +171,3 @@ def product_view(product: Product) -> Dict[str, Any]:
         "in_stock": product.stock > 0,
         "description": product.description,
     }
-
-
-TICKET_STATE_LABELS = {
-    "open": "待处理",
-    "in_progress": "处理中",
-    "resolved": "已解决",
-    "closed": "已关闭",
-}
-
-
-def ticket_view(ticket: Ticket, comments: bool = False) -> Dict[str, Any]:
-    view = {
-        "ticket_no": ticket.ticket_no,
-        "subject": ticket.subject,
-        "order_no": ticket.order_no,
-        "state": ticket.state,
-        "state_label": TICKET_STATE_LABELS.get(ticket.state, ticket.state),
-        "source": ticket.source or "message",
-        "customer": customer_view(ticket.customer) if ticket.customer else None,
-        "assignee": ticket.assignee.display_name if ticket.assignee else None,
-        "assignee_username": ticket.assignee.username if ticket.assignee else None,
-        "created_at": _time(ticket.created_at),
-        "updated_at": _time(ticket.updated_at or ticket.created_at),
-    }
-    if comments:
-        view["description"] = ticket.description
-        view["contact"] = ticket.contact
-        view["comments"] = [
-            {"author": c.author, "text": c.text, "time": _time(c.created_at)}
-            for c in ticket.comments
-        ]
-    return view

@@ -1,0 +1,1 @@
+"""The knowledge base: entries, retrieval without training, the learning loop."""

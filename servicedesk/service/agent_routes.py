@@ -1,0 +1,129 @@
+"""HTTP API of the agents themselves: log in and out, status, colleagues, the queue, the
+live event stream and, for supervisors, the audit log."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from servicedesk.context import DeskContext
+from servicedesk.errors import RuleViolation
+from servicedesk.service import agents, handoffs, live
+from servicedesk.service.audit import audit, recent_entries
+from servicedesk.service.models import Agent, Handoff
+from servicedesk.service.views import handoff_view
+
+
+class LoginIn(BaseModel):
+    username: str = Field(..., max_length=50)
+    password: str = Field(..., max_length=200)
+
+
+class StatusIn(BaseModel):
+    status: str = Field(..., regex="^(online|away|offline)$")
+
+
+def build_agent_router(desk: DeskContext) -> APIRouter:
+    router = APIRouter()
+    get_session, session_factory, clock = (
+        desk.get_session, desk.session_factory, desk.clock
+    )  # fmt: skip
+    current_agent = desk.auth.current_agent
+
+    @router.post("/api/agent/login")
+    def login(body: LoginIn, session: Session = Depends(get_session)) -> dict:
+        try:
+            token = agents.log_in(session, body.username, body.password, clock())
+        finally:
+            session.commit()  # failed attempts are audited too
+        agent = agents.agent_for_token(session, token, clock())
+        return {"token": token, "agent": agents.agent_view(agent)}
+
+    @router.post("/api/agent/logout")
+    def logout(
+        token: str = Header(..., alias="X-Agent-Token"),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        agents.log_out(session, token, clock())
+        session.commit()
+        return {"ok": True}
+
+    @router.get("/api/agent/me")
+    def me(agent: Agent = Depends(current_agent)) -> dict:
+        return agents.agent_view(agent)
+
+    @router.post("/api/agent/status")
+    def set_status(
+        body: StatusIn,
+        agent: Agent = Depends(current_agent),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        agent.status = body.status
+        audit(session, agent.username, "status", "", clock(), status=body.status)
+        session.commit()
+        return agents.agent_view(agent)
+
+    @router.get("/api/agent/agents")
+    def colleagues(
+        agent: Agent = Depends(current_agent),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        """Who a conversation can be transferred to (online, with room) and who is on."""
+        with_room = {a.id for a in handoffs.agents_with_room(session)}
+        everyone = session.execute(select(Agent).order_by(Agent.id)).scalars()
+        return {
+            "agents": [
+                {**agents.agent_view(a), "has_room": a.id in with_room}
+                for a in everyone
+            ]
+        }
+
+    @router.get("/api/agent/queue")
+    def agent_queue(
+        agent: Agent = Depends(current_agent),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        mine = session.execute(
+            select(Handoff).where(Handoff.state == "serving").order_by(Handoff.id)
+        ).scalars()
+        serving = [
+            h
+            for h in mine
+            if agent.role == "supervisor" or (h.agent and h.agent.id == agent.id)
+        ]
+        state = handoffs.queue_state(session)
+        return {
+            "queued": [handoff_view(session, h, state) for h in state.waiting],
+            "serving": [handoff_view(session, h, state) for h in serving],
+        }
+
+    @router.get("/api/agent/events")
+    def agent_events(
+        request: Request,
+        token: str = Query(..., max_length=100),
+    ) -> StreamingResponse:
+        # EventSource cannot send headers: the agent token comes as a query parameter.
+        # Its own short session: one held for the whole stream would keep a read
+        # transaction open for hours.
+        with session_factory() as session:
+            agents.agent_for_token(session, token, clock())
+        return StreamingResponse(
+            live.changes(request, session_factory),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+
+    @router.get("/api/agent/audit")
+    def audit_log(
+        limit: int = Query(100, ge=1, le=500),
+        agent: Agent = Depends(current_agent),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        if agent.role != "supervisor":
+            raise RuleViolation("FORBIDDEN", "只有主管可以查看操作记录。", 403)
+        return {"entries": recent_entries(session, limit)}
+
+    return router
