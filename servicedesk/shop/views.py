@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Dict, Optional
 
-from servicedesk import rules
 from servicedesk.masking import mask_address, mask_name
+from servicedesk.shop import rules
 from servicedesk.shop.models import AfterSale, Customer, Invoice, Order, Product
 
 STATUS_LABELS = {
