@@ -6,6 +6,7 @@ call and then tries every event against all 23 event schemas (`oneOf`). Under lo
 was half of the Rasa server's CPU time (py-spy during `make bench`). Here each event is
 checked against the schema of its own type, which accepts and rejects exactly what the
 `oneOf` does (every alternative pins a different `event` value), at a fraction of the cost.
+Installed by addons.rasa_patches.install(), on Rasa 3.6 only.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from jsonschema import ValidationError, validators
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.utils.schemas.events import EVENT_SCHEMA
+
+from addons import rasa_version
+
+PATCH = "addons.action_validation (replaces RemoteAction._validate_action_result)"
 
 _validators: Optional[Dict[Text, Any]] = None
 
@@ -63,4 +68,10 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
 
 
 def install() -> None:
+    """Replace Rasa's validation (idempotent); refuses a Rasa it was not written for."""
+    rasa_version.require_supported(PATCH)
     RemoteAction._validate_action_result = _validate_action_result
+
+
+def installed() -> bool:
+    return RemoteAction._validate_action_result is _validate_action_result

@@ -5,6 +5,9 @@ authority for them. DIET is also trained on their annotations (the regex extract
 uses patterns whose entity appears in the training data) and would report the same span
 a second time, sometimes with a wrong boundary. This component drops every
 non-regex extraction of those entity types.
+
+Creating the component also installs our speed-ups of Rasa internals (rasa_patches.py),
+as every component of ours in config.yml does.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, EXTRACTOR
 from rasa.shared.nlu.training_data.message import Message
+
+from addons import rasa_patches
 
 REGEX_EXTRACTOR = "RegexEntityExtractor"
 
@@ -42,6 +47,7 @@ class RegexEntityPreference(GraphComponent):
         return {"entities": ["order_no", "phone", "amount"]}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
+        rasa_patches.install()
         self._regex_types = list(config["entities"])
 
     @classmethod

@@ -6,17 +6,25 @@ intents (faq/<key>), and warns that those intents are "duplicated across multipl
 files" although there is only one domain file. This importer reads the domain file as
 usual for stories and rules, but hands the merge a domain without the retrieval intents,
 so the merged domain is the same and the spurious warning is gone.
+
+Stories and conversation tests are read from the file lists the standard importer keeps
+in private attributes; the importer checks on creation that they are there (a newer
+Rasa may rename them) and fails with an error naming them if not.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Set, Text, Union
+from typing import Any, Dict, List, Optional, Set, Text, Union
 
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.training_data.structures import StoryGraph
 from rasa.shared.importers import utils
 from rasa.shared.importers.rasa import RasaFileImporter
 from rasa.shared.utils.common import cached_method
+
+from addons import rasa_patches, rasa_version
+
+PRIVATE_ATTRIBUTES = ("_story_files", "_conversation_test_files")
 
 
 def _intent_name(entry: Union[Text, Dict[Text, Any]]) -> Text:
@@ -31,6 +39,20 @@ def without_intents(domain: Domain, names: Set[Text]) -> Domain:
 
 
 class RetrievalIntentsImporter(RasaFileImporter):
+    # The same signature as the parent's: Rasa passes the importer's config entries
+    # that a constructor names as keyword arguments.
+    def __init__(
+        self,
+        config_file: Optional[Text] = None,
+        domain_path: Optional[Text] = None,
+        training_data_paths: Optional[Union[List[Text], Text]] = None,
+    ) -> None:
+        rasa_patches.install()
+        super().__init__(config_file, domain_path, training_data_paths)
+        rasa_version.require_attributes(
+            self, PRIVATE_ATTRIBUTES, f"{__name__}.{type(self).__name__}"
+        )
+
     @cached_method
     def get_domain(self) -> Domain:
         domain = super().get_domain()

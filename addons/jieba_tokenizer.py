@@ -7,6 +7,9 @@ break regex-based entity alignment, so we drop them.
 Rasa also caches training steps by their configuration, and the configuration names
 only the dictionary directory: editing a dictionary file would reuse stale tokens. The
 fingerprint therefore includes the dictionaries' contents.
+
+Creating the tokenizer also installs our speed-ups of Rasa internals (rasa_patches.py),
+so that every model trained from config.yml brings them to the server that loads it.
 """
 
 from __future__ import annotations
@@ -16,9 +19,13 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
+
+from addons import rasa_patches
 
 
 def dictionary_digest(path: Optional[Text]) -> Optional[Text]:
@@ -38,6 +45,12 @@ def dictionary_digest(path: Optional[Text]) -> Optional[Text]:
 )
 class CleanJiebaTokenizer(JiebaTokenizer):
     """JiebaTokenizer without whitespace tokens."""
+
+    def __init__(
+        self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource
+    ) -> None:
+        rasa_patches.install()
+        super().__init__(config, model_storage, resource)
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:

@@ -6,6 +6,9 @@ SQLite in development and PostgreSQL in production, and creation of the SQLite f
 directory, which SQLite itself will not do, and write-ahead logging for SQLite so that a
 commit does not wait for a full disk sync (the last turns could be lost on a power cut,
 never on a crash of the server) and readers do not block the writer.
+
+Creating the store also installs our speed-ups of Rasa internals (rasa_patches.py): the
+store is what endpoints.yml names, so the Rasa server always creates it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+
+from addons import rasa_patches
 
 DEFAULT_URL = "sqlite:///var/tracker.db"
 URL_ENV = "TRACKER_STORE_URL"
@@ -45,6 +50,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         event_broker: Optional[EventBroker] = None,
         **kwargs: Any,
     ) -> None:
+        rasa_patches.install()
         url = resolve_url(host)
         ensure_sqlite_directory(url)
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)

@@ -103,3 +103,21 @@ def online_agent(stack):
         headers=headers,
         timeout=10,
     )
+
+
+@pytest.fixture
+def unpatched_rasa(monkeypatch):
+    """Rasa as if none of our patches were installed, restored after the test."""
+    import rasa.shared.utils.common
+    from rasa.core.actions.action import RemoteAction
+
+    from addons import event_classes, rasa_patches
+
+    def rasas_validation(self, result):
+        return True
+
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", rasas_validation)
+    monkeypatch.setattr(
+        rasa.shared.utils.common, "all_subclasses", event_classes._original
+    )
+    assert not rasa_patches.installed()

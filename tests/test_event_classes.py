@@ -3,7 +3,10 @@
 import rasa.shared.utils.common
 from rasa.shared.core.events import Event, SlotSet
 
-from addons import event_classes
+from addons import event_classes, rasa_patches
+
+# What the Rasa server's components (tracker store, tokenizer) do when created.
+rasa_patches.install()
 
 
 def test_installed_and_equal_to_the_original():

@@ -9,8 +9,7 @@ from rasa.shared.nlu.training_data.message import Message
 from addons.jieba_tokenizer import CleanJiebaTokenizer, dictionary_digest
 
 
-@pytest.fixture
-def tokenizer(tmp_path: Path, project_root: Path) -> CleanJiebaTokenizer:
+def create_tokenizer(tmp_path: Path, project_root: Path) -> CleanJiebaTokenizer:
     config = {
         **CleanJiebaTokenizer.get_default_config(),
         "dictionary_path": str(project_root / "data" / "dictionaries"),
@@ -21,6 +20,11 @@ def tokenizer(tmp_path: Path, project_root: Path) -> CleanJiebaTokenizer:
         Resource("tokenizer"),
         ExecutionContext(GraphSchema({}), "test"),
     )
+
+
+@pytest.fixture
+def tokenizer(tmp_path: Path, project_root: Path) -> CleanJiebaTokenizer:
+    return create_tokenizer(tmp_path, project_root)
 
 
 def words(tokenizer: CleanJiebaTokenizer, text: str) -> list:
@@ -60,3 +64,12 @@ def test_fingerprint_follows_dictionary_contents(tmp_path: Path):
     after = dictionary_digest(str(tmp_path))
     assert before and after and before != after
     assert CleanJiebaTokenizer.fingerprint_addon({"dictionary_path": None}) is None
+
+
+def test_patches_are_active_after_the_tokenizer_is_created(
+    tmp_path: Path, project_root: Path, unpatched_rasa
+):
+    from addons import rasa_patches
+
+    create_tokenizer(tmp_path, project_root)
+    assert rasa_patches.installed()

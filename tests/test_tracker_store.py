@@ -1,7 +1,9 @@
+import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from addons.handoff_relay import HandoffRelayTrackerStore
 from addons.tracker_store import DEFAULT_URL, UrlSQLTrackerStore, resolve_url
 
 
@@ -44,3 +46,14 @@ def test_sqlite_uses_write_ahead_logging(tmp_path, monkeypatch):
         mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
         sync = connection.exec_driver_sql("PRAGMA synchronous").scalar()
     assert mode == "wal" and sync == 1  # NORMAL
+
+
+@pytest.mark.parametrize("store_class", [UrlSQLTrackerStore, HandoffRelayTrackerStore])
+def test_patches_are_active_after_the_store_is_created(
+    store_class, tmp_path, monkeypatch, unpatched_rasa
+):
+    from addons import rasa_patches
+
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    store_class(host=f"sqlite:///{tmp_path / 'patched.db'}")
+    assert rasa_patches.installed()
