@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install train run test lint format validate test-stories test-nlu pytest shell interactive actions clean lock bench bench-kb browser
+.PHONY: help install train run test lint format validate test-stories test-nlu pytest shell interactive actions clean lock bench bench-kb browser eval-real
 
 help:
 	@echo "make run          install if needed, train if data changed, start Rasa (5005) and actions (5055)"
@@ -24,6 +24,7 @@ help:
 	@echo "make interactive  interactive learning (starts the action server too)"
 	@echo "make bench        latency under 20 concurrent conversations (own stack, ~3 min)"
 	@echo "make bench-kb     knowledge-base retrieval accuracy and speed (BENCH_ARGS=--tune)"
+	@echo "make eval-real    intent accuracy on real customer lines and the blind set"
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements.lock scripts/install.sh scripts/find_python.sh
@@ -72,6 +73,9 @@ test: lint validate test-stories test-nlu pytest
 
 bench: train
 	$(PY) scripts/bench.py $(BENCH_ARGS)
+
+eval-real: train
+	$(PY) scripts/eval_real.py $(EVAL_ARGS)
 
 bench-kb: install
 	$(PY) scripts/bench_kb.py $(BENCH_ARGS)

@@ -1,0 +1,168 @@
+"""Intent accuracy of the trained model on sentences the project's trainers did not write.
+
+Sets (each read when it is there):
+- ../shared/eval/taobao_ecd_intents.tsv: real Taobao customer lines (evaluation only: never
+  train on them, never copy them into the project). A prediction counts when it is in the
+  line's `accept` set; `primary` accuracy is the stricter second figure.
+- tests/nlu/blind_dev.yml: written by a helper who never saw data/ (see its header).
+- tests/nlu/heldout.yml: the project's own held-out file.
+
+Prints accuracy, the fallback rate, out-of-scope rejection, per-intent recall and the worst
+confusions (counts only, never the sentences: the figures may guide work on data/, the
+lines must not). `--gate` fails below the thresholds the README names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import logging
+import os
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Dict, List, Optional, Set, Tuple
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "assistant.tar.gz"
+TAOBAO = ROOT.parent / "shared" / "eval" / "taobao_ecd_intents.tsv"
+BLIND = ROOT / "tests" / "nlu" / "blind_dev.yml"
+HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+# Replies that decline the request: what an off-topic line should get.
+DECLINES = {"out_of_scope", "chitchat", "nlu_fallback"}
+# Gates of `make test` (README): accuracy on the blind set and on the held-out file.
+GATES = {
+    "blind": float(os.environ.get("NLU_MIN_BLIND_ACCURACY", "0.70")),
+    "heldout": float(os.environ.get("NLU_MIN_HELDOUT_ACCURACY", "0.90")),
+}
+
+Example = Tuple[str, str, Set[str]]  # text, primary intent, accepted intents
+
+
+def read_tsv(path: Path) -> List[Example]:
+    with path.open(encoding="utf-8") as handle:
+        rows = csv.DictReader(handle, delimiter="\t")
+        return [
+            (row["text"], row["primary"], set(row["accept"].split(","))) for row in rows
+        ]
+
+
+def read_nlu_yaml(path: Path) -> List[Example]:
+    import re
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    examples = []
+    for block in data.get("nlu", []):
+        intent = block.get("intent", "").split("/")[0]
+        for line in (block.get("examples") or "").splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                # Entity annotations [text](entity) read as their text.
+                text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line[2:])
+                text = re.sub(r"\[([^\]]*)\]\{[^}]*\}", r"\1", text)
+                examples.append((text, intent, {intent}))
+    return examples
+
+
+def top_level(intent: str) -> str:
+    return intent.split("/")[0]
+
+
+async def predict(texts: List[str]) -> List[str]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(MODEL))
+    predictions = []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        predictions.append(top_level(parsed["intent"]["name"]))
+    return predictions
+
+
+def report(
+    name: str, examples: List[Example], predicted: List[str]
+) -> Dict[str, float]:
+    total = len(examples)
+    right = sum(
+        p in accept for p, (_, _, accept) in zip(predicted, examples, strict=True)
+    )
+    primary = sum(
+        p == gold for p, (_, gold, _) in zip(predicted, examples, strict=True)
+    )
+    fallback = [p == "nlu_fallback" for p in predicted]
+    in_domain = [
+        f for f, (_, gold, _) in zip(fallback, examples, strict=True)
+        if gold != "out_of_scope"
+    ]  # fmt: skip
+    off_topic = [
+        p in DECLINES
+        for p, (_, gold, _) in zip(predicted, examples, strict=True)
+        if gold == "out_of_scope"
+    ]
+    figures = {
+        "accuracy": right / total,
+        "primary": primary / total,
+        "fallback": sum(in_domain) / max(len(in_domain), 1),
+    }
+    print(f"\n{name}: {total} lines")
+    print(
+        f"  accuracy {figures['accuracy']:.3f} (exact primary {figures['primary']:.3f})"
+    )
+    print(f"  in-domain fallback rate {figures['fallback']:.3f}")
+    if off_topic:
+        figures["rejection"] = sum(off_topic) / len(off_topic)
+        print(
+            f"  out-of-scope rejection {figures['rejection']:.3f} "
+            f"({len(off_topic)} off-topic lines)"
+        )
+    recall: Dict[str, List[bool]] = defaultdict(list)
+    confusions: Counter = Counter()
+    for p, (_, gold, accept) in zip(predicted, examples, strict=True):
+        recall[gold].append(p in accept)
+        if p not in accept:
+            confusions[(gold, p)] += 1
+    print("  recall by intent:")
+    for intent, hits in sorted(
+        recall.items(), key=lambda item: sum(item[1]) / len(item[1])
+    ):
+        print(f"    {intent:<24} {sum(hits) / len(hits):.2f}  ({len(hits)})")
+    print("  worst confusions (gold -> predicted: count):")
+    for (gold, p), count in confusions.most_common(10):
+        print(f"    {gold} -> {p}: {count}")
+    return figures
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gate", action="store_true", help="fail below the gates")
+    args = parser.parse_args(argv)
+    logging.disable(logging.WARNING)
+    sets = {}
+    if TAOBAO.exists():
+        sets["taobao"] = read_tsv(TAOBAO)
+    else:
+        print(f"(no {TAOBAO}: the Taobao set is skipped)")
+    for name, path in (("blind", BLIND), ("heldout", HELDOUT)):
+        if path.exists():
+            sets[name] = read_nlu_yaml(path)
+    everything = [text for examples in sets.values() for text, _, _ in examples]
+    predicted = asyncio.run(predict(everything))
+    failed = []
+    start = 0
+    for name, examples in sets.items():
+        figures = report(name, examples, predicted[start : start + len(examples)])
+        start += len(examples)
+        gate = GATES.get(name)
+        if gate is not None and figures["accuracy"] < gate:
+            failed.append(f"{name} accuracy {figures['accuracy']:.3f} < {gate:.2f}")
+    if args.gate and failed:
+        print("\nbelow the gate: " + "; ".join(failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
