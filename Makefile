@@ -62,6 +62,7 @@ test-stories: train
 
 test-nlu: train
 	$(PY) scripts/evaluate_nlu.py
+	$(PY) scripts/eval_real.py --gate
 
 browser:
 	bash scripts/install_browser.sh

