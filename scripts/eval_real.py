@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
+import io
 import logging
 import os
 import sys
@@ -35,7 +37,7 @@ HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 DECLINES = {"out_of_scope", "chitchat", "nlu_fallback"}
 # Gates of `make test` (README): accuracy on the blind set and on the held-out file.
 GATES = {
-    "blind": float(os.environ.get("NLU_MIN_BLIND_ACCURACY", "0.70")),
+    "blind": float(os.environ.get("NLU_MIN_BLIND_ACCURACY", "0.85")),
     "heldout": float(os.environ.get("NLU_MIN_HELDOUT_ACCURACY", "0.90")),
 }
 
@@ -72,13 +74,19 @@ def top_level(intent: str) -> str:
 
 
 async def predict(texts: List[str]) -> List[str]:
+    import structlog
     from rasa.core.agent import Agent
 
-    agent = Agent.load(str(MODEL))
-    predictions = []
-    for text in texts:
-        parsed = await agent.parse_message(text)
-        predictions.append(top_level(parsed["intent"]["name"]))
+    # Rasa logs every parsed text at debug level: the evaluation lines must not be shown.
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.ERROR)
+    )
+    with contextlib.redirect_stdout(io.StringIO()):
+        agent = Agent.load(str(MODEL))
+        predictions = []
+        for text in texts:
+            parsed = await agent.parse_message(text)
+            predictions.append(top_level(parsed["intent"]["name"]))
     return predictions
 
 
