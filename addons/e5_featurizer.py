@@ -55,18 +55,15 @@ class SentenceEncoder:
     def encode(self, texts: List[Text], batch_size: int = 32) -> np.ndarray:
         keys = [(text or "").strip()[:MAX_CHARS] for text in texts]
         missing = list(dict.fromkeys(k for k in keys if k not in self.cache))
+        fresh: Dict[Text, np.ndarray] = {}
         for start in range(0, len(missing), batch_size):
             chunk = missing[start : start + batch_size]
-            for key, vector in zip(chunk, self.model.query(chunk), strict=True):
-                self.remember(key, vector)
-        vectors = [self.cache.get(k) for k in keys]
-        # A cache smaller than one batch may have dropped a vector already: compute it.
-        return np.stack(
-            [
-                v if v is not None else self.model.query(k)
-                for v, k in zip(vectors, keys, strict=True)
-            ]
-        )
+            fresh.update(zip(chunk, self.model.query(chunk), strict=True))
+        # Read before remembering: a small cache may drop what it held a moment ago.
+        vectors = np.stack([fresh[k] if k in fresh else self.cache[k] for k in keys])
+        for key, vector in fresh.items():
+            self.remember(key, vector)
+        return vectors
 
     def remember(self, key: Text, vector: np.ndarray) -> None:
         self.cache[key] = vector

@@ -21,6 +21,7 @@ import csv
 import io
 import logging
 import os
+import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -53,8 +54,6 @@ def read_tsv(path: Path) -> List[Example]:
 
 
 def read_nlu_yaml(path: Path) -> List[Example]:
-    import re
-
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     examples = []
     for block in data.get("nlu", []):
