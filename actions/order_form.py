@@ -15,7 +15,7 @@ answer for the same slot, the offer of a human agent.
 from __future__ import annotations
 
 import logging
-from typing import Any, List, Text
+from typing import Any, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -47,7 +47,7 @@ from actions.servicedesk_client import (
     ServiceDeskUnavailable,
 )
 from actions.tasks import TASK_RESETS, task_named
-from actions.text_parsing import order_no_in, phone_last4_in
+from actions.text_parsing import looks_like_number, order_no_in, phone_last4_in
 
 logger = logging.getLogger(__name__)
 
@@ -160,29 +160,44 @@ class ValidateOrderForm(FormValidationAction):
             return []
         if not customer_token(tracker):
             return slot_events({"lookup_result": LookupResult.NEED_ORDER_NO})
-        who = identity(tracker)
-        try:
-            recent = backend.client.recent_orders(who, RECENT_ORDERS)
-        except ServiceDeskError as exc:
-            code = (
-                LookupResult.NEED_LOGIN
-                if exc.code == "INVALID_CUSTOMER"
-                else LookupResult.UNAVAILABLE
-            )
-            return slot_events({"lookup_result": code})
-        except ServiceDeskUnavailable:
-            return slot_events({"lookup_result": LookupResult.UNAVAILABLE})
-        if not recent:
-            return slot_events({"lookup_result": LookupResult.NO_ORDERS})
-        if len(recent) == 1:
-            return slot_events(order_checked(recent[0]["order_no"], tracker, who))
-        return slot_events(
-            {
-                "lookup_result": LookupResult.CHOOSE,
-                "recent_orders": order_listing(recent),
-                "order_cards": order_cards(recent),
-            }
+        return slot_events(order_choices(tracker, named_product(tracker)))
+
+
+def named_product(tracker: Tracker) -> Optional[Text]:
+    """The product the user's latest message names, as the NLU tagged it."""
+    return next(tracker.get_latest_entity_values("product"), None)
+
+
+def order_choices(tracker: Tracker, product: Optional[Text]) -> Values:
+    """The order a named product singles out, or the customer's orders to choose from
+    (those naming the product first)."""
+    who = identity(tracker)
+    try:
+        if product:
+            recent, matched = backend.client.orders_naming(who, product, RECENT_ORDERS)
+        else:
+            recent, matched = backend.client.recent_orders(who, RECENT_ORDERS), 0
+    except ServiceDeskError as exc:
+        code = (
+            LookupResult.NEED_LOGIN
+            if exc.code == "INVALID_CUSTOMER"
+            else LookupResult.UNAVAILABLE
         )
+        return {"lookup_result": code}
+    except ServiceDeskUnavailable:
+        return {"lookup_result": LookupResult.UNAVAILABLE}
+    if not recent:
+        return {"lookup_result": LookupResult.NO_ORDERS}
+    if matched == 1 or len(recent) == 1:
+        return order_checked(recent[0]["order_no"], tracker, who)
+    values: Values = {
+        "lookup_result": LookupResult.CHOOSE,
+        "recent_orders": order_listing(recent),
+        "order_cards": order_cards(recent),
+    }
+    if matched > 1:
+        values["form_hint"] = FormHint.SEVERAL_MATCH
+    return values
 
 
 def order_checked(order_no: Text, tracker: Tracker, who: Identity) -> Values:
@@ -218,13 +233,28 @@ def validate_order_no(value: Any, tracker: Tracker) -> Values:
 
 
 def order_no_values(value: Any, tracker: Tracker) -> Values:
-    order_no = order_no_in(answer_text(tracker, value))
+    text = answer_text(tracker, value)
+    order_no = order_no_in(text)
     if not order_no:
-        return invalid("order_no", tracker, FormHint.INVALID)
+        return unnumbered_answer(text, tracker)
     if not customer_token(tracker) and tracker.get_slot("verified_order") != order_no:
         # Nothing about the order is shown before the phone check.
         return {**valid("order_no", order_no), "phone_last4": None}
     return guarded(lambda: order_checked(order_no, tracker, identity(tracker)))
+
+
+def unnumbered_answer(text: Text, tracker: Tracker) -> Values:
+    """An answer to "which order?" without an order number: a product a known customer
+    bought picks the order; anything else is asked again, politely."""
+    if looks_like_number(text):
+        return invalid("order_no", tracker, FormHint.INVALID)
+    if customer_token(tracker) and not starting(tracker):
+        choices = order_choices(tracker, named_product(tracker) or text)
+        if choices.get("order_no") or choices.get("form_hint"):
+            return {**choices, "invalid_slot": None, "invalid_count": None}
+        if choices.get("lookup_result") != LookupResult.CHOOSE:
+            return choices
+    return invalid("order_no", tracker, FormHint.NO_NUMBER)
 
 
 def validate_phone_last4(value: Any, tracker: Tracker) -> Values:

@@ -55,6 +55,10 @@ class FormHint(Outcome):
     """Why the order form asks its question again (slot `form_hint`)."""
 
     INVALID = "invalid"
+    # Words where an order number was asked for: no "that is no order number".
+    NO_NUMBER = "no_number"
+    # The product the user named is in several of their orders.
+    SEVERAL_MATCH = "several_match"
     NOT_FOUND = "not_found"
     NOT_VERIFIED = "not_verified"
     OFFER_HUMAN = "offer_human"
@@ -154,8 +158,6 @@ SLOTS: Dict[str, Type[Outcome]] = {
 
 # Values no condition names on purpose: the response's default variation words them.
 DEFAULT_WORDING: Dict[str, FrozenSet[str]] = {
-    # utter_ask_order_no's plain question
-    "lookup_result": frozenset({"need_order_no"}),
     "payment_result": frozenset({"general", "unpaid"}),
     "product_result": frozenset({"none"}),
     "handoff_result": frozenset({"unavailable"}),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 from urllib.parse import quote
 
 import requests
@@ -127,6 +127,18 @@ class ServiceDeskClient:
         return self._call(
             "GET", "/api/customers/me/orders", identity, params={"limit": limit}
         )["orders"]
+
+    def orders_naming(
+        self, identity: Identity, product: str, limit: int = 5
+    ) -> Tuple[list, int]:
+        """Recent orders with those naming the product first, and how many do."""
+        found = self._call(
+            "GET",
+            "/api/customers/me/orders",
+            identity,
+            params={"limit": limit, "product": product[:100]},
+        )
+        return found["orders"], int(found.get("matched") or 0)
 
     def order(self, order_no: str, identity: Identity) -> Dict[str, Any]:
         return self._call("GET", f"/api/orders/{order_no}", identity)

@@ -59,6 +59,22 @@ def order_no_in(text: Text) -> Optional[Text]:
     return match.group(0).upper() if match else None
 
 
+# A digit, or text that is mostly Latin letters: meant as a number, however mistyped.
+DIGIT = re.compile(r"[0-9０-９]")
+ALPHANUMERIC = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]")
+
+
+def looks_like_number(text: Text) -> bool:
+    """Whether an answer was meant as a number (a mistyped order number), as opposed to
+    words ("就是那个充电宝", "不记得了")."""
+    compact = re.sub(r"\s", "", text)
+    if not compact:
+        return False
+    if DIGIT.search(compact):
+        return True
+    return len(ALPHANUMERIC.findall(compact)) * 2 > len(compact)
+
+
 def phone_last4_in(text: Text) -> Optional[Text]:
     """The last four digits of a whole phone number, or four digits on their own."""
     phone = PHONE.search(text)

@@ -12,6 +12,7 @@ texts: repeated messages (quick replies, "好的", "转人工") cost nothing.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from typing import Any, Dict, List, Optional, Text
@@ -108,11 +109,16 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
         )
 
     def process(self, messages: List[Message]) -> List[Message]:
+        return self.featurise(messages, self.encoder)
+
+    def featurise(
+        self, messages: List[Message], encoder: SentenceEncoder
+    ) -> List[Message]:
         texts = [m.get(TEXT) for m in messages]
         featurised = [m for m, t in zip(messages, texts, strict=True) if t]
         if not featurised:
             return messages
-        vectors = self.encoder.encode([m.get(TEXT) for m in featurised])
+        vectors = encoder.encode([m.get(TEXT) for m in featurised])
         for message, vector in zip(featurised, vectors, strict=True):
             message.add_features(
                 Features(
@@ -125,7 +131,10 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
+        # Thousands of sentences once, at training time: every core, and an encoder that
+        # is dropped afterwards rather than the server's one-thread model (make train).
+        encoder = SentenceEncoder(os.cpu_count() or 1, cache_size=0)
+        self.featurise(training_data.training_examples, encoder)
         return training_data
 
     @classmethod

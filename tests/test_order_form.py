@@ -276,3 +276,63 @@ def test_a_click_on_an_old_button_is_not_counted_as_a_mistake(demo, domain):
     talk.say('/inform{"invoice_type":"normal"}')
     assert talk.asking == "invoice_title"
     assert talk.slots.get("form_hint") is None
+
+
+def power_bank(demo, desk):
+    """The VIP's one order with a power bank in it."""
+    headers = {"Authorization": f"Bearer {API_TOKEN}", "X-Customer-Token": VIP}
+    for order in demo[VIP]:
+        detail = requests.get(
+            f"{desk.url}/api/orders/{order['order_no']}", headers=headers, timeout=5
+        ).json()
+        if any("充电宝" in item["name"] for item in detail["items"]):
+            return order["order_no"]
+    raise AssertionError("the demo VIP bought no power bank")
+
+
+def test_a_product_bought_once_is_that_order_without_a_question(demo, desk, domain):
+    talk = Conversation(domain, "query_logistics", token=VIP)
+    talk.start(
+        "我上周买的充电宝到哪了", entities=[{"entity": "product", "value": "充电宝"}]
+    )
+    assert talk.asking is None
+    assert talk.slots["order_no"] == power_bank(demo, desk)
+
+
+def test_a_product_bought_twice_shows_those_orders_first(domain):
+    talk = Conversation(domain, "query_logistics", token=VIP)
+    talk.start("行李箱到哪了", entities=[{"entity": "product", "value": "行李箱"}])
+    assert talk.asking == "order_no"
+    assert talk.slots["form_hint"] == "several_match"
+    cards = talk.slots["order_cards"]["data"]["orders"]
+    assert all("行李箱" in c["item"] for c in cards[:2])
+    assert not any("行李箱" in c["item"] for c in cards[2:])
+
+
+def test_naming_the_product_answers_which_order(demo, desk, domain):
+    talk = Conversation(domain, "query_logistics", token=VIP)
+    talk.start("我的快递到哪了")
+    assert talk.asking == "order_no"
+    talk.say("就是那个充电宝")
+    assert talk.asking is None
+    assert talk.slots["order_no"] == power_bank(demo, desk)
+
+
+def test_words_instead_of_an_order_number_are_not_called_a_wrong_number(domain):
+    talk = Conversation(domain, "query_logistics", token=VIP)
+    talk.start("我的快递到哪了")
+    talk.say("我也不记得了")
+    assert talk.asking == "order_no"
+    assert talk.slots["form_hint"] == "no_number"
+    talk.say("12345")
+    assert talk.slots["form_hint"] == "offer_human"
+
+    anonymous = Conversation(domain, "query_logistics")
+    anonymous.start("快递到哪了")
+    anonymous.say("下单后多久发货呀")
+    assert anonymous.slots["form_hint"] == "no_number"
+    assert anonymous.slots["lookup_result"] == "need_order_no"
+    anonymous = Conversation(domain, "query_logistics")
+    anonymous.start("快递到哪了")
+    anonymous.say("订单 123")
+    assert anonymous.slots["form_hint"] == "invalid"

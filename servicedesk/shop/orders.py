@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -57,6 +57,47 @@ def authorize_order(
 
 def recent_orders(customer: Customer, limit: int) -> List[Order]:
     return sorted(customer.orders, key=lambda o: o.created_at, reverse=True)[:limit]
+
+
+# Two characters are the shortest product word (耳机, 鞋子); one shared character is
+# chance.
+MIN_SHARED_CHARS = 2
+
+
+def longest_shared_run(a: str, b: str) -> int:
+    """Length of the longest common substring: "我买的充电宝" and "罗马仕充电宝" share 3."""
+    best = 0
+    previous = [0] * (len(b) + 1)
+    for ch in a:
+        current = [0] * (len(b) + 1)
+        for j, other in enumerate(b, start=1):
+            if ch == other:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
+
+
+def mentions_item(order: Order, product: str) -> bool:
+    """Whether the words a customer used for a product name one of the order's items."""
+    words = product.strip().lower()
+    return any(
+        longest_shared_run(words, item.product.name.lower()) >= MIN_SHARED_CHARS
+        for item in order.items
+    )
+
+
+def orders_for_product(
+    customer: Customer, product: Optional[str], limit: int
+) -> Tuple[List[Order], int]:
+    """The customer's orders with the ones naming the product first, newest first within
+    each group, and how many named it. Without a product: the most recent orders."""
+    newest = sorted(customer.orders, key=lambda o: o.created_at, reverse=True)
+    if not product or not product.strip():
+        return newest[:limit], 0
+    matching = [order for order in newest if mentions_item(order, product)]
+    others = [order for order in newest if order not in matching]
+    return (matching + others)[:limit], len(matching)
 
 
 def cancel_order(order: Order, now: datetime) -> Order:

@@ -103,11 +103,17 @@ def build_shop_router(desk: DeskContext) -> APIRouter:
     def my_orders(
         customer_token: str = Header(..., alias="X-Customer-Token"),
         limit: int = Query(5, ge=1, le=50),
+        product: Optional[str] = Query(None, max_length=100),
         session: Session = Depends(get_session),
     ) -> dict:
+        """Recent orders; with `product` (the customer's words for an item), the
+        orders naming it come first and `matched` says how many there are."""
         customer = known_customer(session, customer_token)
-        found = orders.recent_orders(customer, limit)
-        return {"orders": [views.order_summary(o) for o in found]}
+        found, matched = orders.orders_for_product(customer, product, limit)
+        return {
+            "orders": [views.order_summary(o) for o in found],
+            "matched": min(matched, limit),
+        }
 
     @router.post("/api/orders/{order_no}/verify", dependencies=authorized)
     def verify(

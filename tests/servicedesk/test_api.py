@@ -133,6 +133,58 @@ def test_recent_orders(client):
     assert orders[0]["created_at"] >= orders[1]["created_at"]
 
 
+def item_names(client, token, order_no):
+    detail = client.get(f"/api/orders/{order_no}", headers=as_customer(token)).json()
+    return [item["name"] for item in detail["items"]]
+
+
+def test_orders_naming_a_product_come_first(client):
+    token = "demo-vip-zhangwei"
+    response = client.get(
+        "/api/customers/me/orders",
+        params={"product": "充电宝", "limit": 3},
+        headers=as_customer(token),
+    )
+    found = response.json()
+    assert found["matched"] == 1
+    assert any(
+        "充电宝" in n for n in item_names(client, token, found["orders"][0]["order_no"])
+    )
+    assert len(found["orders"]) == 3
+
+    luggage = client.get(
+        "/api/customers/me/orders",
+        params={"product": "行李箱"},
+        headers=as_customer(token),
+    ).json()
+    assert luggage["matched"] == 2
+    for order in luggage["orders"][:2]:
+        assert any("行李箱" in n for n in item_names(client, token, order["order_no"]))
+
+
+def test_a_product_nobody_bought_changes_nothing(client):
+    headers = as_customer("demo-lina")
+    plain = client.get("/api/customers/me/orders", headers=headers).json()
+    named = client.get(
+        "/api/customers/me/orders", params={"product": "帮我看看"}, headers=headers
+    ).json()
+    assert named["matched"] == 0
+    assert named["orders"] == plain["orders"]
+
+
+def test_only_ones_own_orders_are_matched(client):
+    # 李娜 bought no power bank; the VIP's power bank is not hers to see.
+    found = client.get(
+        "/api/customers/me/orders",
+        params={"product": "充电宝"},
+        headers=as_customer("demo-lina"),
+    ).json()
+    assert found["matched"] == 0
+    assert client.get(
+        "/api/customers/me/orders", params={"product": "充电宝"}
+    ).status_code in (401, 403, 422)
+
+
 def test_logistics_and_stalled_parcel(client, demo):
     headers = as_customer("demo-vip-zhangwei")
     shipped = [
