@@ -110,8 +110,9 @@ def unpatched_rasa(monkeypatch):
     """Rasa as if none of our patches were installed, restored after the test."""
     import rasa.shared.utils.common
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.processor import MessageProcessor
 
-    from addons import event_classes, rasa_patches
+    from addons import event_classes, nlu_thread, rasa_patches
 
     def rasas_validation(self, result):
         return True
@@ -120,4 +121,5 @@ def unpatched_rasa(monkeypatch):
     monkeypatch.setattr(
         rasa.shared.utils.common, "all_subclasses", event_classes._original
     )
+    monkeypatch.setattr(MessageProcessor, "parse_message", nlu_thread._original)
     assert not rasa_patches.installed()

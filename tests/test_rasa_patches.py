@@ -5,7 +5,13 @@ import rasa
 import rasa.shared.utils.common
 from rasa.core.actions.action import RemoteAction
 
-from addons import action_validation, event_classes, rasa_patches, rasa_version
+from addons import (
+    action_validation,
+    event_classes,
+    nlu_thread,
+    rasa_patches,
+    rasa_version,
+)
 from addons.rasa_version import UnsupportedRasaVersion
 
 
@@ -18,7 +24,7 @@ def test_importing_the_package_patches_nothing():
         "from rasa.core.actions.action import RemoteAction as R; "
         "before = (c.all_subclasses, R._validate_action_result); "
         "import addons, addons.importer, addons.jieba_tokenizer, "
-        "addons.entity_dedup, addons.handoff_relay; "
+        "addons.entity_dedup, addons.handoff_relay, addons.nlu_thread; "
         "assert (c.all_subclasses, R._validate_action_result) == before"
     )
     subprocess.run([sys.executable, "-c", probe], check=True)
@@ -44,7 +50,7 @@ def test_any_3_6_release_is_accepted(monkeypatch, unpatched_rasa, version):
 
 
 @pytest.mark.parametrize("version", ["3.7.0", "3.5.17", "4.0.0"])
-@pytest.mark.parametrize("patch", [action_validation, event_classes])
+@pytest.mark.parametrize("patch", [action_validation, event_classes, nlu_thread])
 def test_another_version_is_refused_loudly(monkeypatch, unpatched_rasa, patch, version):
     monkeypatch.setattr(rasa, "__version__", version)
     with pytest.raises(UnsupportedRasaVersion) as caught:
@@ -60,6 +66,7 @@ def test_install_stops_before_patching_another_version(monkeypatch, unpatched_ra
     with pytest.raises(UnsupportedRasaVersion, match="addons.action_validation"):
         rasa_patches.install()
     assert not action_validation.installed() and not event_classes.installed()
+    assert not nlu_thread.installed()
 
 
 def test_the_installed_version_is_the_supported_one():
@@ -79,3 +86,30 @@ def test_patches_are_active_after_the_entity_filter_is_created(unpatched_rasa):
 
     RegexEntityPreference(RegexEntityPreference.get_default_config())
     assert rasa_patches.installed()
+
+
+def test_nlu_runs_off_the_event_loop(unpatched_rasa):
+    """The parse happens in the NLU worker thread and gives what Rasa's own gives."""
+    import asyncio
+    import threading
+    from types import SimpleNamespace
+
+    from rasa.core.processor import MessageProcessor
+
+    seen = []
+
+    def graph(self, message, tracker, only_output_properties=True):
+        seen.append(threading.current_thread().name)
+        return {"text": message.text, "intent": {"name": "greet"}, "entities": []}
+
+    processor = SimpleNamespace(
+        http_interpreter=None,
+        _parse_message_with_graph=graph.__get__(object()),
+        _update_full_retrieval_intent=lambda data: None,
+        _check_for_unseen_features=lambda data: None,
+    )
+    message = SimpleNamespace(text="你好", sender_id="someone")
+    rasa_patches.install()
+    parsed = asyncio.run(MessageProcessor.parse_message(processor, message))
+    assert parsed["intent"]["name"] == "greet"
+    assert seen and seen[0].startswith("nlu")
