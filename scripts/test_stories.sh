@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 .venv/bin/rasa test core --model models/assistant.tar.gz \
   --stories tests/test_stories.yml --out results/stories \
-  --fail-on-prediction-errors --no-plot
+  --e2e --fail-on-prediction-errors --no-plot
 echo "rasa test: every test story predicted correctly"
