@@ -11,8 +11,8 @@ from tests.servicedesk_process import API_TOKEN
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Vague messages the NLU is unsure about: they start the two-stage fallback.
-VAGUE = "这样子的话"
-VAGUE_AGAIN = "这样子的话呢"
+VAGUE = "然后呢"
+VAGUE_AGAIN = "那然后呢"
 
 
 @pytest.fixture(scope="module")
