@@ -47,6 +47,15 @@ def test_each_message_gets_one_normalised_sentence_vector(tmp_path):
     assert featurised[1].get_dense_features("text") == (None, None)
 
 
+def test_a_clicked_payload_is_not_encoded(tmp_path):
+    clicked = featurizer(tmp_path).process(
+        messages(['/inform{"order_no":"3018402746519"}'])
+    )
+    _, sentence = clicked[0].get_dense_features("text")
+    assert sentence.features.shape == (1, 384)
+    assert not sentence.features.any()
+
+
 def test_meaning_is_closer_than_shared_characters():
     encoder = SentenceEncoder.shared()
     parcel, delivery, happy = encoder.encode(
