@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from difflib import SequenceMatcher
 from typing import List, Optional, Tuple
 
 from sqlalchemy import select
@@ -66,16 +67,8 @@ MIN_SHARED_CHARS = 2
 
 def longest_shared_run(a: str, b: str) -> int:
     """Length of the longest common substring: "我买的充电宝" and "罗马仕充电宝" share 3."""
-    best = 0
-    previous = [0] * (len(b) + 1)
-    for ch in a:
-        current = [0] * (len(b) + 1)
-        for j, other in enumerate(b, start=1):
-            if ch == other:
-                current[j] = previous[j - 1] + 1
-                best = max(best, current[j])
-        previous = current
-    return best
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.find_longest_match(0, len(a), 0, len(b)).size
 
 
 def mentions_item(order: Order, product: str) -> bool:
