@@ -1,12 +1,16 @@
 """Knowledge-base retrieval benchmark: accuracy on held-out paraphrases, refusals, speed.
 
     python scripts/bench_kb.py             # tests/kb/heldout.yml, thresholds from settings
-    python scripts/bench_kb.py --tune      # pick thresholds on tests/kb/dev.yml instead
+    python scripts/bench_kb.py --tune      # pick weights and thresholds on tests/kb/dev.yml
 
-Accuracy: top-1 / top-3 over paraphrases the seed does not contain; refusals: the share of
-out-of-scope questions that get neither an answer nor suggestions. Speed: a 10,000-entry
-index built from the seed's entries with varied product and topic words, timing every
-held-out question against it.
+Accuracy: top-1 / top-3 over paraphrases the seed does not contain, for the hybrid index
+(lexical + e5 dense channel) and for the lexical channel alone, in the same run; refusals:
+the share of out-of-scope questions that get neither an answer nor suggestions. Speed: a
+10,000-entry index built from the seed's entries with varied product and topic words,
+timing every held-out question against it, the question's own embedding included (never
+from a cache). The generated wordings reuse the vectors of the seed wordings they were
+made from: the dense channel's cost is a matrix product that does not depend on what the
+vectors say, and embedding 30,000 wordings would take the bench half an hour.
 """
 
 from __future__ import annotations
@@ -18,13 +22,19 @@ import time
 from pathlib import Path
 from typing import Dict, List, Tuple
 
+import numpy as np
 import yaml
 
 from servicedesk.config import Settings
+from servicedesk.knowledge import search
+from servicedesk.knowledge.encoder import KbEncoder
 from servicedesk.knowledge.search import KbIndex, bigrams, outcome
+from servicedesk.knowledge.vectors import seed_vectors, text_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "servicedesk" / "knowledge" / "data" / "kb_seed.yml"
+# The thresholds the lexical index alone was tuned to (before the dense channel).
+LEXICAL_ANSWER_THRESHOLD, LEXICAL_SUGGEST_THRESHOLD = 0.78, 0.40
 PRODUCTS = ["手机", "耳机", "卫衣", "运动鞋", "行李箱", "充电宝", "枕头", "咖啡机", "口红",
             "奶粉", "台灯", "键盘", "羽绒服", "电饭煲", "猫粮", "自行车", "帐篷", "茶叶",
             "手表", "书包"]  # fmt: skip
@@ -41,6 +51,17 @@ def seed_documents() -> Tuple[List[Tuple[int, str]], List[Tuple[int, str]], Dict
         documents.extend((number, s) for s in entry.get("similar", []))
         answers.append((number, entry["answer"]))
     return documents, answers, ids
+
+
+def seed_matrix(texts: List[str]) -> np.ndarray:
+    """The shipped vectors of the seed's wordings (`python -m servicedesk kb-vectors`)."""
+    shipped = seed_vectors()
+    return np.stack([shipped[text_key(t)] for t in texts]).astype(np.float32)
+
+
+def hybrid_index(documents, answers, encoder: KbEncoder) -> KbIndex:
+    vectors = seed_matrix([t for _, t in documents] + [t for _, t in answers])
+    return KbIndex(documents, answers=answers, vectors=vectors, encode=encoder.query)
 
 
 def load(path: Path) -> Tuple[List[dict], List[str]]:
@@ -84,7 +105,7 @@ def tune(index, ids, questions, oos) -> Tuple[float, float]:
     at which direct answers are still 95 % right (a wrong answer said with confidence
     costs more than three buttons to choose from)."""
     best = (0.0, -1.0)
-    for suggest_at in [x / 100 for x in range(10, 41)]:
+    for suggest_at in [x / 100 for x in range(10, 91)]:
         result = evaluate(index, ids, questions, oos, 1.1, suggest_at)
         balance = (result["top3"] + result["refused"]) / 2
         if balance > best[1]:
@@ -112,58 +133,107 @@ def overlap_with_seed(questions, documents) -> Tuple[int, int]:
     return exact, near
 
 
-def large_index(documents, answers, size: int) -> KbIndex:
-    """`size` entries: the seed's, then variants about products and topics."""
+def large_index(documents, answers, size: int, encoder: KbEncoder) -> KbIndex:
+    """`size` entries: the seed's, then variants about products and topics, each
+    wording with the vector of the seed wording it was made from."""
     rng = random.Random(7)
     large, large_answers = list(documents), list(answers)
     entry = max(e for e, _ in documents) + 1
     questions = [text for _, text in documents]
+    sources, answer_sources = list(questions), [text for _, text in answers]
     while entry < size:
         product, topic = rng.choice(PRODUCTS), rng.choice(TOPICS)
         base = rng.choice(questions)
         large.append((entry, f"{product}的{topic}是什么"))
         large.append((entry, f"{product}{base}"))
         large.append((entry, f"请问{product}{topic}怎么看"))
+        sources.extend([rng.choice(questions), base, rng.choice(questions)])
         large_answers.append((entry, f"{product}的{topic}请见商品详情页的说明。"))
+        answer_sources.append(rng.choice(answer_sources[: len(answers)]))
         entry += 1
-    return KbIndex(large, answers=large_answers)
+    vectors = seed_matrix(sources + answer_sources)
+    # Every query embedded afresh: the timing includes the encoder, never its cache.
+    return KbIndex(
+        large,
+        answers=large_answers,
+        vectors=vectors,
+        encode=lambda query: encoder.encode([query])[0],
+    )
+
+
+DENSE_GRID = [
+    (weight, floor) for weight in (0.5, 0.6, 0.7, 0.8) for floor in (0.75, 0.8, 0.82)
+]
+
+
+def tune_dense(documents, answers, ids, questions, oos, encoder) -> None:
+    """Prints the development set's accuracy for each dense weight and cosine floor."""
+    chosen = (search.DENSE_WEIGHT, search.DENSE_FLOOR)
+    for weight, floor in DENSE_GRID:
+        search.DENSE_WEIGHT, search.DENSE_FLOOR = weight, floor
+        index = hybrid_index(documents, answers, encoder)
+        result = evaluate(index, ids, questions, oos, 1.1, 0.0)
+        print(
+            f"dense weight {weight:.2f}, floor {floor:.2f}: top-1 {result['ranked1']:.3f}"
+            f" top-3 {result['ranked3']:.3f}"
+        )
+    search.DENSE_WEIGHT, search.DENSE_FLOOR = chosen
+
+
+def report(name: str, result: dict) -> None:
+    print(f"{name}:")
+    print(
+        f"  top-1 accuracy        {result['ranked1']:.3f}  (target 0.85; "
+        f"{result['top1']:.3f} also above the suggestion threshold)"
+    )
+    print(f"  top-3 accuracy        {result['ranked3']:.3f}  (target 0.95; "
+          f"{result['top3']:.3f} also above the suggestion threshold)")  # fmt: skip
+    print(f"  answered directly     {result['answered']:.3f}  "
+          f"(precision {result['answer_precision']:.3f})")  # fmt: skip
+    print(f"  out-of-scope refused  {result['refused']:.3f}  (target 0.90)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--tune", action="store_true", help="choose thresholds on dev")
+    parser.add_argument(
+        "--tune", action="store_true", help="choose on tests/kb/dev.yml"
+    )
+    parser.add_argument("--thresholds-only", action="store_true")
     parser.add_argument("--size", type=int, default=10_000)
     args = parser.parse_args()
     documents, answers, ids = seed_documents()
-    index = KbIndex(documents, answers=answers)
+    encoder = KbEncoder.shared()
+    hybrid = hybrid_index(documents, answers, encoder)
+    lexical = KbIndex(documents, answers=answers)
     settings = Settings.from_env()
     if args.tune:
         questions, oos = load(ROOT / "tests" / "kb" / "dev.yml")
-        answer_at, suggest_at = tune(index, ids, questions, oos)
+        if not args.thresholds_only:
+            tune_dense(documents, answers, ids, questions, oos, encoder)
+        answer_at, suggest_at = tune(hybrid, ids, questions, oos)
         print(f"dev set: answer at >= {answer_at:.2f}, suggest at >= {suggest_at:.2f}")
-        print(evaluate(index, ids, questions, oos, answer_at, suggest_at))
+        print(evaluate(hybrid, ids, questions, oos, answer_at, suggest_at))
         return
     answer_at, suggest_at = settings.kb_answer_threshold, settings.kb_suggest_threshold
     questions, oos = load(ROOT / "tests" / "kb" / "heldout.yml")
-    result = evaluate(index, ids, questions, oos, answer_at, suggest_at)
     print(f"held-out: {len(questions)} paraphrases, {len(oos)} out-of-scope questions")
     exact, near = overlap_with_seed(questions, documents)
     print(
         f"held-out questions found in the seed: {exact}; nearly (bigram Jaccard >= 0.6): {near}"
     )
     print(f"thresholds: answer >= {answer_at}, suggest >= {suggest_at}")
-    print(
-        f"top-1 accuracy        {result['ranked1']:.3f}  (target 0.85; "
-        f"{result['top1']:.3f} also above the suggestion threshold)"
+    report(
+        "hybrid (lexical + e5)",
+        evaluate(hybrid, ids, questions, oos, answer_at, suggest_at),
     )
-    print(f"top-3 accuracy        {result['ranked3']:.3f}  (target 0.95; "
-          f"{result['top3']:.3f} also above the suggestion threshold)")  # fmt: skip
-    print(f"answered directly     {result['answered']:.3f}  "
-          f"(precision {result['answer_precision']:.3f})")  # fmt: skip
-    print(f"out-of-scope refused  {result['refused']:.3f}")
+    lexical_at = (LEXICAL_ANSWER_THRESHOLD, LEXICAL_SUGGEST_THRESHOLD)
+    report(
+        f"lexical channel alone (its own thresholds {lexical_at[0]} / {lexical_at[1]})",
+        evaluate(lexical, ids, questions, oos, *lexical_at),
+    )
 
     started = time.perf_counter()
-    big = large_index(documents, answers, args.size)
+    big = large_index(documents, answers, args.size, encoder)
     built = time.perf_counter() - started
     timings = []
     for item in questions + [{"q": q} for q in oos]:
@@ -172,10 +242,11 @@ def main() -> None:
         timings.append((time.perf_counter() - began) * 1000)
     timings.sort()
     print(
-        f"{args.size} entries ({len(big.texts)} questions): index built in {built:.1f} s; "
+        f"{args.size} entries ({len(big.texts)} wordings): index built in {built:.1f} s "
+        "from stored vectors; "
         f"query p50 {statistics.median(timings):.1f} ms, "
         f"p95 {timings[int(len(timings) * 0.95)]:.1f} ms, max {timings[-1]:.1f} ms "
-        "(target < 20 ms)"
+        "(its own embedding included; target p95 <= 30 ms)"
     )
 
 

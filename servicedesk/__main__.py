@@ -1,4 +1,5 @@
-"""`python -m servicedesk serve` starts the API on 8000; `seed` fills an empty database."""
+"""`python -m servicedesk serve` starts the API on 8000; `seed` fills an empty database;
+`kb-vectors` rewrites the seed's shipped e5 vectors after kb_seed.yml changed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 from servicedesk.clock import shifted_clock
 from servicedesk.config import Settings
 from servicedesk.db import make_engine, make_session_factory
+from servicedesk.knowledge.exchange import write_seed_vectors
 from servicedesk.shop.seed import seed
 
 
@@ -24,9 +26,13 @@ def main() -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     commands.add_parser("seed", help="fill an empty database with demo data")
+    commands.add_parser("kb-vectors", help="rewrite the knowledge-base seed's vectors")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     settings = Settings.from_env()
+    if args.command == "kb-vectors":
+        print(f"{write_seed_vectors()} wordings embedded")
+        return
     if args.command == "seed":
         print("seeded" if seed_database(settings) else "database already has data")
         return

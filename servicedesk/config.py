@@ -22,8 +22,11 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = ""
     # Knowledge-base confidence: answer at or above, suggest three at or above.
-    kb_answer_threshold: float = 0.78
-    kb_suggest_threshold: float = 0.40
+    kb_answer_threshold: float = 0.71
+    kb_suggest_threshold: float = 0.65
+    # The e5 dense channel beside the lexical one (off: lexical only, no encoder loaded,
+    # with the lexical channel's own thresholds unless they are set).
+    kb_dense: bool = True
     # Where browsers reach the Rasa socket.io channel (a proxy's public URL in production).
     widget_socket_url: str = "http://127.0.0.1:5005"
     # Tests only: run the desk as if it were this many days later (or earlier).
@@ -31,6 +34,9 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
+        dense = _flag("KB_DENSE", "1")
+        # Chosen on tests/kb/dev.yml for each arrangement (README).
+        answer_at, suggest_at = ("0.71", "0.65") if dense else ("0.78", "0.40")
         return cls(
             database_url=os.environ.get(
                 "SERVICEDESK_DATABASE_URL", "sqlite:///var/servicedesk.db"
@@ -41,8 +47,11 @@ class Settings:
             max_wait_minutes=int(os.environ.get("SERVICEDESK_MAX_WAIT_MINUTES", "15")),
             rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
             rasa_token=os.environ.get("RASA_AUTH_TOKEN", ""),
-            kb_answer_threshold=float(os.environ.get("KB_ANSWER_THRESHOLD", "0.78")),
-            kb_suggest_threshold=float(os.environ.get("KB_SUGGEST_THRESHOLD", "0.40")),
+            kb_answer_threshold=float(os.environ.get("KB_ANSWER_THRESHOLD", answer_at)),
+            kb_suggest_threshold=float(
+                os.environ.get("KB_SUGGEST_THRESHOLD", suggest_at)
+            ),
+            kb_dense=dense,
             widget_socket_url=os.environ.get(
                 "WIDGET_SOCKET_URL",
                 os.environ.get("RASA_URL", "http://127.0.0.1:5005"),

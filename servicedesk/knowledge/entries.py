@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from servicedesk.db import found
 from servicedesk.errors import RuleViolation
+from servicedesk.knowledge import vectors
 from servicedesk.knowledge.models import KbEntry, KbRevision
 
 AUDIENCES = ("vip", "new")
@@ -90,14 +91,21 @@ def save_entry(
     entry.author = author
     entry.updated_at = now
     session.flush()
-    session.add(
-        KbRevision(
-            entry_id=entry.id,
-            version=entry.version,
-            snapshot=snapshot(entry),
-            author=author,
-            at=now,
-        )
+    revision = KbRevision(
+        entry_id=entry.id,
+        version=entry.version,
+        snapshot=snapshot(entry),
+        author=author,
+        at=now,
+    )
+    session.add(revision)
+    session.flush()
+    # The new wordings' vectors go in with the revision, so that every process's next
+    # index rebuild finds them instead of running the encoder.
+    vectors.ensure(
+        session,
+        vectors.entry_texts(entry.question, entry.similar, entry.answer),
+        revision_id=revision.id,
     )
     return entry
 

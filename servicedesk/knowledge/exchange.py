@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from servicedesk.errors import RuleViolation
+from servicedesk.knowledge import vectors
+from servicedesk.knowledge.encoder import KbEncoder
 from servicedesk.knowledge.entries import save_entry, snapshot
 from servicedesk.knowledge.models import KbEntry
 
@@ -42,6 +44,22 @@ def seed_kb(session: Session, now: datetime) -> bool:
     rows = yaml.safe_load(SEED.read_text(encoding="utf-8"))["entries"]
     import_entries(session, rows, "seed", now)
     return True
+
+
+def seed_texts() -> List[str]:
+    rows = yaml.safe_load(SEED.read_text(encoding="utf-8"))["entries"]
+    return [
+        text
+        for row in rows
+        for text in vectors.entry_texts(
+            row["question"], row.get("similar") or [], row["answer"]
+        )
+    ]
+
+
+def write_seed_vectors() -> int:
+    """Embeds every wording of the seed into the file shipped beside it."""
+    return vectors.write_seed_vectors(seed_texts(), KbEncoder.shared())
 
 
 def export_rows(session: Session) -> List[Dict[str, Any]]:

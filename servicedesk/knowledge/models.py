@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+)
 from sqlalchemy.types import Text
 
 from servicedesk.model_base import Base
@@ -36,6 +45,21 @@ class KbRevision(Base):
     snapshot = Column(JSON, nullable=False)
     author = Column(String(50), nullable=False)
     at = Column(DateTime, nullable=False)
+
+
+class KbVector(Base):
+    """The e5 vector of one wording (standard question, similar question or answer),
+    written in the transaction of the revision that saved it, so no process recomputes
+    it at start. Keyed by model and text: a wording that survives an edit, or appears in
+    two entries, keeps its one vector."""
+
+    __tablename__ = "kb_vectors"
+    key = Column(String(64), primary_key=True)  # sha256 of the model name and the text
+    model = Column(String(60), nullable=False)
+    vector = Column(LargeBinary, nullable=False)  # float16, encoder.DIMENSIONS values
+    revision_id = Column(
+        ForeignKey("kb_revisions.id")
+    )  # the revision that first saved it
 
 
 class KbMiss(Base):

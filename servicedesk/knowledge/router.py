@@ -66,7 +66,7 @@ def build_knowledge_router(desk: DeskContext) -> APIRouter:
     router = APIRouter()
     get_session, clock, settings = desk.get_session, desk.clock, desk.settings
     bot, current_agent = desk.auth.bot, desk.auth.current_agent
-    searcher = KbSearcher()
+    searcher = KbSearcher(dense=settings.kb_dense)
 
     @router.on_event("startup")
     def warm_up_knowledge_base() -> None:

@@ -2,7 +2,8 @@
 
 Search goes through one in-memory index per process (servicedesk/knowledge/search.py),
 rebuilt when the newest revision id in the database changes, so an edit made by any
-process is live for the next question.
+process is live for the next question. The rebuild reads the wordings' e5 vectors stored
+with their revisions (vectors.py): the process that saved an entry embedded it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import List, Optional, Tuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from servicedesk.knowledge import vectors as kb_vectors
+from servicedesk.knowledge.encoder import KbEncoder
 from servicedesk.knowledge.entries import live
 from servicedesk.knowledge.models import KbEntry, KbRevision
 from servicedesk.knowledge.search import Hit, KbIndex, load_synonyms
@@ -22,7 +25,8 @@ from servicedesk.knowledge.search import Hit, KbIndex, load_synonyms
 class KbSearcher:
     """One index per process, rebuilt when a revision newer than it exists."""
 
-    def __init__(self) -> None:
+    def __init__(self, dense: bool = True) -> None:
+        self.dense = dense
         self._lock = threading.Lock()
         self._version: Optional[Tuple[int, int]] = None
         self._index: Optional[KbIndex] = None
@@ -43,7 +47,15 @@ class KbSearcher:
                     (e.id, text) for e in current for text in [e.question, *e.similar]
                 ]
                 answers = [(e.id, e.answer) for e in current]
-                self._index = KbIndex(documents, self._synonyms, answers)
+                vectors, encode = None, None
+                if self.dense:
+                    encoder = KbEncoder.shared()
+                    texts = [text for _, text in documents + answers]
+                    vectors = kb_vectors.matrix(session, texts, encoder)
+                    encode = encoder.query
+                self._index = KbIndex(
+                    documents, self._synonyms, answers, vectors=vectors, encode=encode
+                )
                 self._version = key
             return self._index
 

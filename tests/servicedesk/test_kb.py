@@ -60,36 +60,36 @@ def test_audience_answers_with_the_customers_data(client):
 
 
 def test_an_edit_is_live_for_the_next_question(client, staff):
-    question = "双十一活动什么时候开始？"
-    assert ask(client, "双十一几号开始抢")["outcome"] != "answer"
+    question = "周年庆活动什么时候开始？"
+    assert ask(client, "周年庆是哪天开始啊")["outcome"] != "answer"
     created = client.post(
         "/api/agent/kb",
-        json={"question": question, "similar": ["双11几号开始", "双十一活动时间"],
-              "answer": "双十一活动 11 月 10 日晚 8 点开始。", "category": "优惠活动"},
+        json={"question": question, "similar": ["店庆几号开始", "周年庆活动时间"],
+              "answer": "周年庆活动 11 月 10 日晚 8 点开始。", "category": "优惠活动"},
         headers=staff,
     )  # fmt: skip
     assert created.status_code == 201
     entry = created.json()
-    found = ask(client, "双十一几号开始抢")
+    found = ask(client, "周年庆是哪天开始啊")
     assert found["outcome"] == "answer" and found["entry"]["id"] == entry["id"]
 
-    changed = {**entry, "answer": "双十一活动改为 11 月 9 日晚 8 点开始。"}
+    changed = {**entry, "answer": "周年庆活动改为 11 月 9 日晚 8 点开始。"}
     path = f"/api/agent/kb/entries/{entry['id']}"
     assert client.put(path, json=changed, headers=staff).json()["version"] == 2
-    assert "11 月 9 日" in ask(client, "双十一几号开始抢")["entry"]["answer"]
+    assert "11 月 9 日" in ask(client, "周年庆是哪天开始啊")["entry"]["answer"]
     history = client.get(path, headers=staff).json()["history"]
     assert [h["version"] for h in history] == [2, 1]
-    assert history[1]["snapshot"]["answer"].startswith("双十一活动 11 月 10 日")
+    assert history[1]["snapshot"]["answer"].startswith("周年庆活动 11 月 10 日")
 
     client.put(path, json={**changed, "enabled": False}, headers=staff)
-    assert ask(client, "双十一几号开始抢").get("entry", {}).get("id") != entry["id"]
+    assert ask(client, "周年庆是哪天开始啊").get("entry", {}).get("id") != entry["id"]
     expired = {
         **changed,
         "enabled": True,
         "valid_to": (NOW - timedelta(days=1)).isoformat(),
     }
     client.put(path, json=expired, headers=staff)
-    assert ask(client, "双十一几号开始抢").get("entry", {}).get("id") != entry["id"]
+    assert ask(client, "周年庆是哪天开始啊").get("entry", {}).get("id") != entry["id"]
 
 
 def test_unanswered_questions_are_masked_counted_and_turned_into_similar_ones(
