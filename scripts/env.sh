@@ -19,7 +19,10 @@ export RASA_PORT=${RASA_PORT:-5005}
 export SANIC_HOST=${SANIC_HOST:-127.0.0.1}
 export ACTION_SERVER_PORT=5055  # fixed: endpoints.yml points the Rasa server at it
 
+# Databases, logs and secrets under var/ are the owner's only: files 0600, folders 0700.
+umask 077
 mkdir -p var
+chmod 700 var
 # A secret from the environment, or else a random one made once per checkout and kept
 # in var/ (never committed).
 secret() {

@@ -18,8 +18,10 @@ trap stop INT TERM EXIT
 pids+=($!)
 .venv/bin/rasa run actions --port "$ACTION_SERVER_PORT" &
 pids+=($!)
-.venv/bin/rasa run --enable-api --auth-token "$RASA_AUTH_TOKEN" \
-  --interface "$RASA_HOST" --port "$RASA_PORT" --cors "*" \
+# The API token and the allowed origins come from the environment (scripts/serve_rasa.py),
+# never the command line.
+.venv/bin/python scripts/serve_rasa.py \
+  --interface "$RASA_HOST" --port "$RASA_PORT" \
   --model models/assistant.tar.gz --credentials credentials.yml --endpoints endpoints.yml &
 pids+=($!)
 

@@ -101,8 +101,10 @@ class Stack:
         )
 
     def start_rasa(self) -> None:
+        # Started as `make run` starts it: the token from the environment.
+        self.env["RASA_AUTH_TOKEN"] = TOKEN
         self.rasa = self._spawn(
-            [RASA, "run", "--enable-api", "--auth-token", TOKEN]
+            [sys.executable, str(ROOT / "scripts" / "serve_rasa.py")]
             + ["--interface", "127.0.0.1", "--port", str(self.rasa_port)]
             + ["--model", str(self.model), "--credentials", "credentials.yml"]
             + ["--endpoints", str(self.endpoints)],
