@@ -13,7 +13,7 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import backend
@@ -23,6 +23,7 @@ from actions.servicedesk_client import ServiceDeskError, ServiceDeskUnavailable
 
 logger = logging.getLogger(__name__)
 
+ACTION_LISTEN = "action_listen"
 # Slots that describe the user's case (not the bot's bookkeeping).
 CASE_SLOTS = (
     "task", "order_no", "order_status", "order_items", "reason", "aftersale_type",
@@ -168,7 +169,14 @@ class ActionAgentJoined(Action):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
-        return [SlotSet("handoff_result", HandoffResult.SERVING), ConversationPaused()]
+        # A paused conversation stops before its action_listen; Rasa maps a user's
+        # /restart to action_restart only after one, so without it /restart during a
+        # handoff would fall back and the pause would hold for good.
+        return [
+            SlotSet("handoff_result", HandoffResult.SERVING),
+            ConversationPaused(),
+            ActionExecuted(ACTION_LISTEN),
+        ]
 
 
 class ActionHandoffEnded(Action):
