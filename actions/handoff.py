@@ -13,21 +13,25 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import backend
-from actions.identity import identity_of
+from actions.identity import customer_token, identity_of
 from actions.outcomes import HandoffResult, RatingResult, TicketResult
 from actions.servicedesk_client import ServiceDeskError, ServiceDeskUnavailable
 
 logger = logging.getLogger(__name__)
 
+ACTION_LISTEN = "action_listen"
 # Slots that describe the user's case (not the bot's bookkeeping).
 CASE_SLOTS = (
     "task", "order_no", "order_status", "order_items", "reason", "aftersale_type",
     "request_no", "product", "lookup_result", "refusal",
 )  # fmt: skip
+# Slots that name or describe one order: the agent gets them only for an order proven in
+# this conversation, or the service desk would show an order anyone can type.
+ORDER_SLOTS = ("order_no", "order_status", "order_items", "request_no", "product")
 TRANSCRIPT_LIMIT = 60
 # Actions that are Rasa's or this module's own machinery, not self-service the user tried.
 BOOKKEEPING_ACTIONS = {
@@ -57,6 +61,17 @@ def trigger_of(tracker: Tracker) -> Text:
     return "user_request"
 
 
+def proven_order(tracker: Tracker) -> Optional[Text]:
+    """The current order, if this message's token (the desk checks the order is the
+    customer's) or a passed phone check in this conversation backs it."""
+    order_no = tracker.get_slot("order_no")
+    if order_no and (
+        customer_token(tracker) or tracker.get_slot("verified_order") == order_no
+    ):
+        return order_no
+    return None
+
+
 def summary_of(tracker: Tracker, trigger: Text) -> Dict[Text, Any]:
     intents: List[Text] = []
     transcript: List[Dict[Text, Text]] = []
@@ -73,10 +88,11 @@ def summary_of(tracker: Tracker, trigger: Text) -> Dict[Text, Any]:
         elif kind == "action" and str(event.get("name", "")).startswith("action_"):
             if event["name"] not in BOOKKEEPING_ACTIONS:
                 tried.append(event["name"])
+    unproven = () if proven_order(tracker) else ORDER_SLOTS
     slots = {
         name: tracker.get_slot(name)
         for name in CASE_SLOTS
-        if tracker.get_slot(name) not in (None, "")
+        if tracker.get_slot(name) not in (None, "") and name not in unproven
     }
     return {
         "trigger": trigger,
@@ -139,7 +155,7 @@ class ActionLeaveMessage(Action):
                 identity_of(tracker),
                 "留言：转人工时无客服在线",
                 json.dumps(summary, ensure_ascii=False)[:4000],
-                order_no=tracker.get_slot("order_no"),
+                order_no=proven_order(tracker),
             )
         except (ServiceDeskError, ServiceDeskUnavailable) as exc:
             logger.error("ticket failed: %s", exc)
@@ -168,7 +184,14 @@ class ActionAgentJoined(Action):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
-        return [SlotSet("handoff_result", HandoffResult.SERVING), ConversationPaused()]
+        # A paused conversation stops before its action_listen; Rasa maps a user's
+        # /restart to action_restart only after one, so without it /restart during a
+        # handoff would fall back and the pause would hold for good.
+        return [
+            SlotSet("handoff_result", HandoffResult.SERVING),
+            ConversationPaused(),
+            ActionExecuted(ACTION_LISTEN),
+        ]
 
 
 class ActionHandoffEnded(Action):

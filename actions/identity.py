@@ -1,4 +1,9 @@
-"""Who the user is, from the message metadata the widget or a REST client sends."""
+"""Who the user is, from the metadata of the message being answered.
+
+The customer token is read from the latest user message only. Anyone who knows (or
+guesses) a conversation id can post to it, so a token sent with an earlier message
+proves nothing about who sends this one: each message must carry its own.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,11 @@ from actions.servicedesk_client import Identity
 
 
 def customer_token(tracker: Tracker) -> Optional[str]:
-    """The latest customer_token the client sent in this conversation, if any."""
+    """The customer_token the latest user message carried, if any."""
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             token = (event.get("metadata") or {}).get("customer_token")
-            if token:
-                return str(token)
+            return str(token) if token else None
     return None
 
 

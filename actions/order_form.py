@@ -87,6 +87,19 @@ def locked_out(tracker: Tracker) -> bool:
     return not customer_token(tracker) and failures >= MAX_VERIFY_FAILURES
 
 
+def forgotten_listing(tracker: Tracker) -> List[EventType]:
+    """A message without a token must not be shown the orders listed for one before:
+    whoever sends it may only know the conversation id."""
+    if customer_token(tracker) or not (
+        tracker.get_slot("recent_orders") or tracker.get_slot("order_cards")
+    ):
+        return []
+    values: Values = {"recent_orders": None, "order_cards": None}
+    if tracker.get_slot("lookup_result") == LookupResult.CHOOSE:
+        values["lookup_result"] = LookupResult.NEED_ORDER_NO
+    return slot_events(values)
+
+
 class ValidateOrderForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_order_form"
@@ -104,7 +117,8 @@ class ValidateOrderForm(FormValidationAction):
     async def run(
         self, dispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        events: List[EventType] = []
+        events: List[EventType] = forgotten_listing(tracker)
+        tracker.add_slots(events)
         if starting(tracker):
             reset = {name: None for name in START_RESETS}
             if locked_out(tracker):

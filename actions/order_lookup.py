@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.identity import identity_of
+from actions.identity import customer_token, identity_of
 from actions.outcomes import SETTLED, LookupResult
 from actions.servicedesk_client import (
     Identity,
@@ -132,6 +132,7 @@ class ActionAskOrderNo(Action):
     ) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_ask_order_no")
         cards = tracker.get_slot("order_cards")
-        if cards:
+        # Cards list a customer's orders: only for a message that carries the token.
+        if cards and customer_token(tracker):
             dispatcher.utter_message(json_message=cards)
         return []

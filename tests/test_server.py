@@ -89,7 +89,9 @@ def test_choosing_an_order_card_shows_its_parcel(stack):
     cards = next(m["custom"]["data"]["orders"] for m in first if "custom" in m)
     assert "是哪一个" in texts(first)
     shipped = next(c for c in cards if c["status"] == "shipped")
-    reply = texts(stack.say("zw", shipped["payload"]))
+    reply = texts(
+        stack.say("zw", shipped["payload"], customer_token="demo-vip-zhangwei")
+    )
     assert shipped["order_no"] in reply and "运单号" in reply
 
 
@@ -163,7 +165,7 @@ def test_a_policy_question_inside_a_form_then_back(stack, lina_to_ship):
     assert "已停止" in texts(stack.say("faq-in-form", "算了", **me))
 
 
-@pytest.mark.parametrize("message", ["   ", "退" * 5000, "<script>alert(1)</script>"])
+@pytest.mark.parametrize("message", ["   ", "退" * 500, "<script>alert(1)</script>"])
 def test_odd_input_gets_an_answer_and_the_server_stays_up(stack, message):
     stack.say("odd", message)
     assert stack.say("odd", "你好")
@@ -185,7 +187,7 @@ def test_conversation_survives_a_restart(stack):
     assert after["events"][: len(before["events"])] == before["events"]
     # The request made before the restart is continued after it: an order number
     # alone now answers with that order's parcel.
-    reply = texts(stack.say("restart-user", f"订单号{shipped['order_no']}"))
+    reply = texts(stack.say("restart-user", f"订单号{shipped['order_no']}", **vip))
     assert shipped["order_no"] in reply and "运单号" in reply
 
 
