@@ -118,7 +118,8 @@ def _session_of(session: Session, token: str) -> Optional[AgentSession]:
 def agent_for_token(session: Session, token: Optional[str], now: datetime) -> Agent:
     if token:
         found = _session_of(session, token)
-        if found is not None and found.expires_at > now:
+        # A disabled agent's sessions are deleted; the check covers any left behind.
+        if found is not None and found.expires_at > now and not found.agent.disabled:
             return found.agent
     raise RuleViolation("AGENT_LOGIN_REQUIRED", "请先登录客服工作台。", 401)
 
