@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Tuple
 
 
 def _flag(name: str, default: str) -> bool:
@@ -38,8 +37,6 @@ class Settings:
     verify_lock_minutes: float = 15.0
     login_max_failures: int = 5
     login_lock_minutes: float = 15.0
-    # Browser origins allowed to call the desk cross-origin; empty: its own origin only.
-    cors_origins: Tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -79,10 +76,5 @@ class Settings:
             ),
             login_lock_minutes=float(
                 os.environ.get("SERVICEDESK_LOGIN_LOCK_MINUTES", "15")
-            ),
-            cors_origins=tuple(
-                origin.strip().rstrip("/")
-                for origin in os.environ.get("SERVICEDESK_CORS_ORIGINS", "").split(",")
-                if origin.strip()
             ),
         )
