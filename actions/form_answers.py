@@ -92,6 +92,9 @@ def guarded(check: Callable[[], Values]) -> Values:
     except ServiceDeskUnavailable:
         return {"lookup_result": LookupResult.UNAVAILABLE}
     except ServiceDeskError as exc:
+        if exc.code == "VERIFY_LOCKED":
+            # The order's phone check is locked in the desk (too many wrong guesses).
+            return {"lookup_result": LookupResult.VERIFY_LOCKED}
         logger.error("form check refused: %s", exc)
         return {"lookup_result": LookupResult.UNAVAILABLE}
 

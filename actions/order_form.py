@@ -286,6 +286,13 @@ def validate_phone_last4(value: Any, tracker: Tracker) -> Values:
     try:
         backend.client.verify(order_no, digits)
     except ServiceDeskError as exc:
+        if exc.code == "VERIFY_LOCKED":
+            # The desk counts failures across conversations; its lock settles it.
+            return {
+                "phone_last4": None,
+                "verify_failures": float(MAX_VERIFY_FAILURES),
+                "lookup_result": LookupResult.VERIFY_LOCKED,
+            }
         if exc.code not in ("VERIFICATION_FAILED", "ORDER_NOT_FOUND"):
             logger.error("verification refused: %s", exc)
             return {"lookup_result": LookupResult.UNAVAILABLE}

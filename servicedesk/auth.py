@@ -2,7 +2,7 @@
 
 The action server and the Rasa server send the API's bearer token; a customer is named by
 `X-Customer-Token` (the widget's metadata.customer_token) or proves an order with
-`X-Order-Phone-Last4`; agents log in and send `X-Agent-Token`.
+`X-Order-Phone-Last4` (with `X-End-User` naming the person, for failure counting); agents log in and send `X-Agent-Token`.
 """
 
 from __future__ import annotations
@@ -31,6 +31,14 @@ def caller(
     phone_last4: Optional[str] = Header(None, alias="X-Order-Phone-Last4"),
 ) -> Caller:
     return customer_token, phone_last4
+
+
+def end_user(
+    value: Optional[str] = Header(None, alias="X-End-User", max_length=255),
+) -> Optional[str]:
+    """Who the bot is asking for (the conversation's sender id or the user's address),
+    so guessing is also counted per person; optional, never trusted for access."""
+    return value
 
 
 @dataclass(frozen=True)

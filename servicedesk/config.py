@@ -31,6 +31,12 @@ class Settings:
     widget_socket_url: str = "http://127.0.0.1:5005"
     # Tests only: run the desk as if it were this many days later (or earlier).
     clock_offset_days: float = 0.0
+    # Guessing defences: this many failures within the window lock for lock_minutes
+    # (an order's phone check; an agent's username or client address at login).
+    verify_max_failures: int = 5
+    verify_lock_minutes: float = 15.0
+    login_max_failures: int = 5
+    login_lock_minutes: float = 15.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -58,5 +64,17 @@ class Settings:
             ),
             clock_offset_days=float(
                 os.environ.get("SERVICEDESK_CLOCK_OFFSET_DAYS", "0") or 0
+            ),
+            verify_max_failures=int(
+                os.environ.get("SERVICEDESK_VERIFY_MAX_FAILURES", "5")
+            ),
+            verify_lock_minutes=float(
+                os.environ.get("SERVICEDESK_VERIFY_LOCK_MINUTES", "15")
+            ),
+            login_max_failures=int(
+                os.environ.get("SERVICEDESK_LOGIN_MAX_FAILURES", "5")
+            ),
+            login_lock_minutes=float(
+                os.environ.get("SERVICEDESK_LOGIN_LOCK_MINUTES", "15")
             ),
         )

@@ -10,10 +10,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
 
-from servicedesk.errors import RuleViolation
-
 # Every model module registers its tables on Base when imported: all of them before
 # create_all, and before a session maps a relationship named across the subpackages.
+from servicedesk import throttle as _throttle_models  # noqa: F401
+from servicedesk.errors import RuleViolation
 from servicedesk.knowledge import models as _knowledge_models  # noqa: F401
 from servicedesk.model_base import Base
 from servicedesk.service import models as _service_models  # noqa: F401

@@ -47,6 +47,12 @@ def install_error_handlers(app: FastAPI) -> None:
         }
         return JSONResponse({"error": body}, status_code=422)
 
+    @app.exception_handler(OverflowError)
+    async def on_overflow(_: Request, exc: OverflowError) -> JSONResponse:
+        # An id or number beyond what the database stores (99999999999999999999999):
+        # the caller's mistake, not the desk's.
+        return error("VALUE_OUT_OF_RANGE", "请求中的数字超出范围。", 422)
+
     @app.exception_handler(Exception)
     async def on_unexpected(_: Request, exc: Exception) -> JSONResponse:
         logger.exception("unexpected error", exc_info=exc)

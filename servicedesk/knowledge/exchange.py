@@ -76,11 +76,22 @@ def to_yaml(rows: List[Dict[str, Any]]) -> str:
     return yaml.safe_dump({"entries": rows}, allow_unicode=True, sort_keys=False)
 
 
+def bad_file(detail: str) -> RuleViolation:
+    return RuleViolation("KB_BAD_FILE", f"文件格式不正确：{detail}", 422)
+
+
 def from_yaml(text: str) -> List[Dict[str, Any]]:
-    data = yaml.safe_load(text) or {}
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行附近" if mark is not None else ""
+        raise bad_file(f"YAML 无法解析{where}。") from exc
     rows = data.get("entries") if isinstance(data, dict) else None
     if not isinstance(rows, list):
-        raise RuleViolation("KB_BAD_FILE", "文件格式不正确：需要 entries 列表。", 422)
+        raise bad_file("需要 entries 列表。")
+    if not all(isinstance(row, dict) for row in rows):
+        raise bad_file("entries 中的每一项都必须是问答条目。")
     return rows
 
 
@@ -108,8 +119,12 @@ def to_csv(rows: List[Dict[str, Any]]) -> str:
 
 
 def from_csv(text: str) -> List[Dict[str, Any]]:
+    try:
+        records = list(csv.DictReader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise bad_file(f"CSV 无法解析（{exc}）。") from exc
     rows = []
-    for record in csv.DictReader(io.StringIO(text)):
+    for record in records:
         rows.append(
             {
                 "key": record.get("key") or None,

@@ -3,6 +3,8 @@ live event stream and, for supervisors, the audit log."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
@@ -15,6 +17,11 @@ from servicedesk.service import agents, handoffs, live
 from servicedesk.service.audit import audit, recent_entries
 from servicedesk.service.models import Agent, Handoff
 from servicedesk.service.views import handoff_view
+from servicedesk.throttle import Policy, Throttle
+
+LOGIN_LOCKED = RuleViolation(
+    "LOGIN_LOCKED", "登录失败次数过多，请稍后再试或联系主管。", 429
+)
 
 
 class LoginIn(BaseModel):
@@ -33,10 +40,30 @@ def build_agent_router(desk: DeskContext) -> APIRouter:
     )  # fmt: skip
     current_agent = desk.auth.current_agent
 
+    login_throttle = Throttle(
+        session_factory,
+        clock,
+        Policy(
+            max_failures=desk.settings.login_max_failures,
+            lockout=timedelta(minutes=desk.settings.login_lock_minutes),
+        ),
+        LOGIN_LOCKED,
+    )
+
     @router.post("/api/agent/login")
-    def login(body: LoginIn, session: Session = Depends(get_session)) -> dict:
+    def login(
+        body: LoginIn, request: Request, session: Session = Depends(get_session)
+    ) -> dict:
+        # Counted per username (known or not: the answers stay alike) and per address.
+        keys = [f"login-user:{body.username.strip().lower()}"]
+        if request.client is not None:
+            keys.append(f"login-addr:{request.client.host}")
         try:
-            token = agents.log_in(session, body.username, body.password, clock())
+            token = login_throttle.attempt(
+                keys,
+                lambda: agents.log_in(session, body.username, body.password, clock()),
+                lambda exc: exc.code == "LOGIN_FAILED",
+            )
         finally:
             session.commit()  # failed attempts are audited too
         agent = agents.agent_for_token(session, token, clock())

@@ -45,6 +45,11 @@ def password_matches(password: str, stored: str) -> bool:
     return hmac.compare_digest(candidate, digest)
 
 
+# Checked when the username is unknown (or the account disabled), so every failed login
+# costs one PBKDF2 run: the response time does not tell which usernames exist.
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -84,8 +89,11 @@ def log_in(session: Session, username: str, password: str, now: datetime) -> str
     agent = session.execute(
         select(Agent).where(Agent.username == username)
     ).scalar_one_or_none()
-    # The same answer for an unknown user and a wrong password.
-    if agent is None or not password_matches(password, agent.password_hash):
+    # The same answer, after the same work, for an unknown user, a disabled account and
+    # a wrong password.
+    stored = agent.password_hash if agent is not None else _DUMMY_HASH
+    matches = password_matches(password, stored)
+    if agent is None or agent.disabled or not matches:
         audit(session, username or "-", "login_failed", "", now)
         raise RuleViolation("LOGIN_FAILED", "用户名或密码错误。", 401)
     token = secrets.token_urlsafe(32)
@@ -110,7 +118,8 @@ def _session_of(session: Session, token: str) -> Optional[AgentSession]:
 def agent_for_token(session: Session, token: Optional[str], now: datetime) -> Agent:
     if token:
         found = _session_of(session, token)
-        if found is not None and found.expires_at > now:
+        # A disabled agent's sessions are deleted; the check covers any left behind.
+        if found is not None and found.expires_at > now and not found.agent.disabled:
             return found.agent
     raise RuleViolation("AGENT_LOGIN_REQUIRED", "请先登录客服工作台。", 401)
 

@@ -179,6 +179,7 @@ def build_handoff_router(desk: DeskContext, bridge: RasaBridge) -> APIRouter:
         handoff: Handoff = Depends(by_number),
         session: Session = Depends(get_session),
     ) -> dict:
+        handoffs.require_access(handoff, agent)
         return {
             **handoff_view(session, handoff),
             "summary": handoff.summary,

@@ -184,6 +184,17 @@ def claim(session: Session, handoff: Handoff, agent: Agent, now: datetime) -> Ha
     return handoff
 
 
+def require_access(handoff: Handoff, agent: Agent) -> None:
+    """Who may read a conversation and its internal notes: anyone while it waits in the
+    queue (to decide whether to take it), the agent it is (or was last) with, and
+    supervisors. Others get the same 404 as a missing handoff: least privilege."""
+    if agent.role == "supervisor" or handoff.state == "queued":
+        return
+    serving = handoff.agent
+    if serving is None or serving.id != agent.id:
+        raise RuleViolation(*HANDOFF_NOT_FOUND, 404)
+
+
 def require_serving_agent(handoff: Handoff, agent: Agent) -> None:
     serving = handoff.agent  # the relationship: an id is only set at the next flush
     if handoff.state != "serving" or (

@@ -62,6 +62,9 @@ class Agent(Base):
     status = Column(String(20), nullable=False, default="offline")  # online / away
     max_concurrent = Column(Integer, nullable=False, default=3)
     demo = Column(Boolean, nullable=False, default=False)
+    # Set by a supervisor; a disabled agent cannot log in and has no sessions. Nullable
+    # so servicedesk.db.upgrade can add it to an existing database.
+    disabled = Column(Boolean, default=False)
 
 
 class AgentSession(Base):

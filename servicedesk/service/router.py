@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from servicedesk.context import DeskContext
+from servicedesk.service.agent_admin_routes import build_agent_admin_router
 from servicedesk.service.agent_routes import build_agent_router
 from servicedesk.service.handoff_routes import build_handoff_router
 from servicedesk.service.rasa_bridge import RasaBridge
@@ -15,5 +16,6 @@ def build_service_router(desk: DeskContext, bridge: RasaBridge) -> APIRouter:
     router = APIRouter()
     router.include_router(build_handoff_router(desk, bridge))
     router.include_router(build_agent_router(desk))
+    router.include_router(build_agent_admin_router(desk))
     router.include_router(build_ticket_router(desk))
     return router

@@ -6,6 +6,7 @@ for an anonymous user who proves an order's phone (X-Order-Phone-Last4).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Optional
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -14,13 +15,15 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from servicedesk.auth import Caller, caller
+from servicedesk.auth import Caller, caller, end_user
 from servicedesk.context import DeskContext
 from servicedesk.errors import RuleViolation
 from servicedesk.shop import after_sales, invoices, orders, views
 from servicedesk.shop.customers import known_customer
 from servicedesk.shop.models import Customer, Invoice, Order
+from servicedesk.shop.phone_check import PhoneCheck
 from servicedesk.shop.products import search_products
+from servicedesk.throttle import Policy
 
 
 class ShippingChange(BaseModel):
@@ -59,14 +62,24 @@ def build_shop_router(desk: DeskContext) -> APIRouter:
     router = APIRouter()
     get_session, clock, settings = desk.get_session, desk.clock, desk.settings
     authorized = desk.auth.bot
+    phone_check = PhoneCheck(
+        desk.session_factory,
+        clock,
+        Policy(
+            max_failures=settings.verify_max_failures,
+            window=timedelta(minutes=15),
+            lockout=timedelta(minutes=settings.verify_lock_minutes),
+        ),
+    )
 
     def authorized_order(
         order_no: str,
         who: Caller = Depends(caller),
+        person: Optional[str] = Depends(end_user),
         session: Session = Depends(get_session),
     ) -> Order:
         # FastAPI hands the endpoint the same session (dependencies are cached per request).
-        return orders.authorize_order(session, order_no, *who)
+        return phone_check.authorize(session, order_no, *who, person)
 
     def download_url(request: Request, invoice: Invoice) -> str:
         return invoices.download_url(str(request.base_url), settings.api_token, invoice)
@@ -117,9 +130,12 @@ def build_shop_router(desk: DeskContext) -> APIRouter:
 
     @router.post("/api/orders/{order_no}/verify", dependencies=authorized)
     def verify(
-        order_no: str, body: VerifyIn, session: Session = Depends(get_session)
+        order_no: str,
+        body: VerifyIn,
+        person: Optional[str] = Depends(end_user),
+        session: Session = Depends(get_session),
     ) -> dict:
-        orders.authorize_order(session, order_no, None, body.phone_last4)
+        phone_check.authorize(session, order_no, None, body.phone_last4, person)
         return {"order_no": order_no, "verified": True}
 
     @router.get("/api/orders/{order_no}", dependencies=authorized)
@@ -197,10 +213,11 @@ def build_shop_router(desk: DeskContext) -> APIRouter:
     def after_sale(
         request_no: str,
         who: Caller = Depends(caller),
+        person: Optional[str] = Depends(end_user),
         session: Session = Depends(get_session),
     ) -> dict:
         request = after_sales.find_after_sale(session, request_no)
-        orders.authorize_order(session, request.order.order_no, *who)
+        phone_check.authorize(session, request.order.order_no, *who, person)
         return views.after_sale_view(request)
 
     @router.get("/api/orders/{order_no}/invoices", dependencies=authorized)

@@ -1,7 +1,9 @@
 """A service desk app on a freshly seeded SQLite database, for API tests in-process."""
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Callable, Optional
 
 from fastapi.testclient import TestClient
 
@@ -12,7 +14,15 @@ from servicedesk.shop.seed import seed
 from tests.stack import free_port
 
 
-def seeded_client(directory: Path, token: str, now: datetime) -> TestClient:
+def seeded_client(
+    directory: Path,
+    token: str,
+    now: datetime,
+    clock: Optional[Callable[[], datetime]] = None,
+    **settings_changes,
+) -> TestClient:
+    """`clock` (default: always `now`) lets a test move time; `settings_changes`
+    override Settings fields."""
     url = f"sqlite:///{directory / 'servicedesk.db'}"
     with make_session_factory(make_engine(url))() as session, session.begin():
         seed(session, now=now)
@@ -23,4 +33,5 @@ def seeded_client(directory: Path, token: str, now: datetime) -> TestClient:
         demo=True,
         rasa_url=f"http://127.0.0.1:{free_port()}",
     )
-    return TestClient(create_app(settings, clock=lambda: now))
+    settings = replace(settings, **settings_changes)
+    return TestClient(create_app(settings, clock=clock or (lambda: now)))
