@@ -82,6 +82,7 @@ def identity(tracker: Tracker, phone_last4: Optional[Text] = None) -> Identity:
     return Identity(
         customer_token=customer_token(tracker),
         phone_last4=phone_last4 or tracker.get_slot("phone_last4"),
+        end_user=tracker.sender_id,
     )
 
 

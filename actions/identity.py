@@ -30,4 +30,5 @@ def identity_of(tracker: Tracker) -> Identity:
     return Identity(
         customer_token=customer_token(tracker),
         phone_last4=tracker.get_slot("phone_last4") if verified else None,
+        end_user=tracker.sender_id,
     )

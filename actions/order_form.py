@@ -284,7 +284,7 @@ def validate_phone_last4(value: Any, tracker: Tracker) -> Values:
     if not digits:
         return invalid("phone_last4", tracker, FormHint.INVALID)
     try:
-        backend.client.verify(order_no, digits)
+        backend.client.verify(order_no, digits, end_user=tracker.sender_id)
     except ServiceDeskError as exc:
         if exc.code == "VERIFY_LOCKED":
             # The desk counts failures across conversations; its lock settles it.

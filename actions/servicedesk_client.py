@@ -39,10 +39,16 @@ class Identity:
     """Who is asking: a known customer (token) or someone who proved an order's phone."""
 
     def __init__(
-        self, customer_token: Optional[str] = None, phone_last4: Optional[str] = None
+        self,
+        customer_token: Optional[str] = None,
+        phone_last4: Optional[str] = None,
+        end_user: Optional[str] = None,
     ) -> None:
         self.customer_token = customer_token
         self.phone_last4 = phone_last4
+        # The conversation asking: the desk counts failed phone checks per end user as
+        # well as per order (all requests come from the action server's address).
+        self.end_user = end_user
 
     def headers(self) -> Dict[str, str]:
         headers = {}
@@ -50,6 +56,8 @@ class Identity:
             headers["X-Customer-Token"] = self.customer_token
         if self.phone_last4:
             headers["X-Order-Phone-Last4"] = self.phone_last4
+        if self.end_user:
+            headers["X-End-User"] = self.end_user
         return headers
 
 
@@ -146,9 +154,14 @@ class ServiceDeskClient:
     def logistics(self, order_no: str, identity: Identity) -> Dict[str, Any]:
         return self._call("GET", f"/api/orders/{order_no}/logistics", identity)
 
-    def verify(self, order_no: str, phone_last4: str) -> bool:
+    def verify(
+        self, order_no: str, phone_last4: str, end_user: Optional[str] = None
+    ) -> bool:
         self._call(
-            "POST", f"/api/orders/{order_no}/verify", json={"phone_last4": phone_last4}
+            "POST",
+            f"/api/orders/{order_no}/verify",
+            Identity(end_user=end_user),
+            json={"phone_last4": phone_last4},
         )
         return True
 
