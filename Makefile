@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install train run test lint format validate test-stories test-nlu pytest shell interactive actions clean lock bench bench-kb browser eval-real
+.PHONY: help install train run test lint format validate test-stories test-nlu pytest shell interactive actions clean lock bench bench-kb browser eval-real purge
 
 help:
 	@echo "make run          install if needed, train if data changed, start Rasa (5005) and actions (5055)"
@@ -45,6 +45,10 @@ shell: install train
 
 interactive: install train
 	bash scripts/with_actions.sh $(RASA) interactive --model $(MODEL)
+
+# Retention now (the desk also runs it daily): RETENTION_DAYS, or DAYS=N.
+purge: install
+	. scripts/env.sh && $(VENV)/bin/python -m servicedesk purge $(if $(DAYS),--days $(DAYS))
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,5 +1,6 @@
 """`python -m servicedesk serve` starts the API on 8000; `seed` fills an empty database;
-`kb-vectors` rewrites the seed's shipped e5 vectors after kb_seed.yml changed."""
+`kb-vectors` rewrites the seed's shipped e5 vectors after kb_seed.yml changed;
+`erase-customer ID` erases a customer on request; `purge` applies retention now."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from servicedesk.clock import shifted_clock
 from servicedesk.config import Settings
 from servicedesk.db import make_engine, make_session_factory
 from servicedesk.knowledge.exchange import write_seed_vectors
+from servicedesk.privacy.cli import add_privacy_commands, run_privacy_command
 from servicedesk.shop.seed import seed
 
 
@@ -27,9 +29,12 @@ def main() -> None:
     serve.add_argument("--port", type=int, default=8000)
     commands.add_parser("seed", help="fill an empty database with demo data")
     commands.add_parser("kb-vectors", help="rewrite the knowledge-base seed's vectors")
+    add_privacy_commands(commands)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     settings = Settings.from_env()
+    if run_privacy_command(args, settings):
+        return
     if args.command == "kb-vectors":
         print(f"{write_seed_vectors()} wordings embedded")
         return

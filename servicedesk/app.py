@@ -21,6 +21,7 @@ from servicedesk.errors import install_error_handlers
 from servicedesk.knowledge.exchange import seed_kb
 from servicedesk.knowledge.router import build_knowledge_router
 from servicedesk.pages import add_pages
+from servicedesk.privacy.setup import install_privacy, link_conversations
 from servicedesk.service.agents import ensure_demo_agents
 from servicedesk.service.rasa_bridge import RasaBridge
 from servicedesk.service.router import build_service_router
@@ -60,8 +61,10 @@ def create_app(
     get_session = request_sessions(session_factory)
     auth = build_auth(settings, clock, get_session)
     desk = DeskContext(settings, clock, session_factory, get_session, auth)
+    link_conversations(app, desk)
     app.include_router(build_service_router(desk, bridge))
     app.include_router(build_knowledge_router(desk))
     app.include_router(build_shop_router(desk))
+    install_privacy(app, desk)
     add_pages(app, settings)
     return app

@@ -37,6 +37,14 @@ class Settings:
     verify_lock_minutes: float = 15.0
     login_max_failures: int = 5
     login_lock_minutes: float = 15.0
+    # Rasa's tracker store, which erasure and retention delete conversations from: the
+    # same URL and default as the Rasa server's store (addons/tracker_store.py).
+    tracker_store_url: str = "sqlite:///var/tracker.db"
+    # Retention: conversations idle this long are purged, every interval (0: never
+    # inside the desk; `python -m servicedesk purge` still works).
+    retention_days: float = 180.0
+    retention_interval_hours: float = 24.0
+    retention_first_delay_minutes: float = 10.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -76,5 +84,14 @@ class Settings:
             ),
             login_lock_minutes=float(
                 os.environ.get("SERVICEDESK_LOGIN_LOCK_MINUTES", "15")
+            ),
+            tracker_store_url=os.environ.get("TRACKER_STORE_URL")
+            or "sqlite:///var/tracker.db",
+            retention_days=float(os.environ.get("RETENTION_DAYS", "180")),
+            retention_interval_hours=float(
+                os.environ.get("RETENTION_INTERVAL_HOURS", "24")
+            ),
+            retention_first_delay_minutes=float(
+                os.environ.get("RETENTION_FIRST_DELAY_MINUTES", "10")
             ),
         )

@@ -16,6 +16,7 @@ from servicedesk import throttle as _throttle_models  # noqa: F401
 from servicedesk.errors import RuleViolation
 from servicedesk.knowledge import models as _knowledge_models  # noqa: F401
 from servicedesk.model_base import Base
+from servicedesk.privacy import models as _privacy_models  # noqa: F401
 from servicedesk.service import models as _service_models  # noqa: F401
 from servicedesk.shop import models as _shop_models  # noqa: F401
 

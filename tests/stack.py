@@ -66,8 +66,14 @@ class Stack:
         }
         self.env.pop("TRACKER_STORE_URL", None)
         # The desk drives handoffs through this Rasa server's HTTP API.
+        # It erases and purges conversations in the same tracker database.
         self.desk = ServiceDeskProcess(
-            workdir, {"RASA_URL": self.url, "RASA_AUTH_TOKEN": TOKEN}
+            workdir,
+            {
+                "RASA_URL": self.url,
+                "RASA_AUTH_TOKEN": TOKEN,
+                "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
+            },
         )
         self.env["SERVICEDESK_URL"] = self.desk.url
         self.env["SERVICEDESK_API_TOKEN"] = API_TOKEN

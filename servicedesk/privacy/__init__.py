@@ -1,0 +1,1 @@
+"""Privacy: which conversations belong to a customer, erasure on request, retention."""

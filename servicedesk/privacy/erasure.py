@@ -1,0 +1,181 @@
+"""Erasure on request (PIPL art. 47, GDPR art. 17): one customer's personal data goes.
+
+What stays is what the shop's accounts and statistics need, with nobody behind it: the
+customer row (level, registration date) under a placeholder name, orders with amounts,
+dates and status but no consignee, phone or street address, handoffs with their
+trigger, dates, resolution and rating but no words, tickets with state and dates.
+Every conversation linked to the customer is deleted from Rasa's tracker store.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Iterable, List, Set
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from servicedesk.db import found
+from servicedesk.knowledge.models import KbMiss
+from servicedesk.privacy.links import linked_conversations
+from servicedesk.privacy.models import CustomerConversation
+from servicedesk.privacy.sqlite_scrub import scrub
+from servicedesk.privacy.tracker import TrackerStore
+from servicedesk.service.audit import audit
+from servicedesk.service.models import Handoff, Ticket
+from servicedesk.shop.customers import phone_hash
+from servicedesk.shop.models import Address, Customer
+from servicedesk.throttle import FailureCount
+
+ERASED = "[已删除]"
+ERASED_NAME = "已注销用户"
+OPEN_STATES = ("queued", "serving")
+# Candidate phone numbers in free text: 11 digits, maybe split by spaces or dashes.
+PHONE_LIKE = re.compile(r"1[\d\s-]{10,14}")
+
+
+@dataclass
+class ErasureCounts:
+    conversations: int = 0
+    tracker_events: int = 0
+    handoffs: int = 0
+    handoff_messages: int = 0
+    tickets: int = 0
+    ticket_comments: int = 0
+    orders: int = 0
+    addresses: int = 0
+    invoices: int = 0
+    kb_misses: int = 0
+
+
+def _phones_in(text: str) -> List[str]:
+    digits = ("".join(ch for ch in m if ch.isdigit()) for m in PHONE_LIKE.findall(text))
+    return [d for d in digits if len(d) == 11]
+
+
+def _mentions(text: str, hashes: Set[str], words: Iterable[str]) -> bool:
+    text = text or ""
+    if any(word and word in text for word in words):
+        return True
+    return any(phone_hash(number) in hashes for number in _phones_in(text))
+
+
+def erase_handoff_content(handoff: Handoff) -> int:
+    """Blanks what was said in a handoff; keeps its trigger, dates, outcome and rating."""
+    for message in handoff.messages:
+        message.text = ERASED
+    handoff.summary = {"erased": True}
+    handoff.rating_comment = None
+    handoff.conversation_id = f"erased:{handoff.handoff_no}"
+    return len(handoff.messages)
+
+
+def _erase_ticket(ticket: Ticket) -> int:
+    ticket.subject = ERASED
+    ticket.description = ERASED
+    ticket.contact = ""
+    for comment in ticket.comments:
+        comment.text = ERASED
+    return len(ticket.comments)
+
+
+def erase_customer(
+    session: Session,
+    tracker: TrackerStore,
+    customer_id: int,
+    actor: str,
+    now: datetime,
+) -> ErasureCounts:
+    """Erases in the session (the caller commits) and deletes from the tracker store.
+
+    The tracker is deleted before the desk commits: if it fails, the desk keeps the
+    links and the erasure can simply be run again.
+    """
+    customer = found(
+        session.get(Customer, customer_id), "CUSTOMER_NOT_FOUND", "没有找到该客户。"
+    )
+    counts = ErasureCounts()
+    conversations = linked_conversations(session, customer.id)
+    counts.conversations = len(conversations)
+    hashes = {customer.phone_hash}
+    hashes |= {a.phone_hash for a in customer.addresses}
+    hashes |= {o.phone_hash for o in customer.orders}
+    hashes.discard("")
+    words = {customer.name, customer.token, customer.phone_masked}
+    words |= {a.consignee for a in customer.addresses}
+    words.discard("")
+
+    handoffs = session.execute(
+        select(Handoff).where(
+            or_(
+                Handoff.customer_id == customer.id,
+                Handoff.conversation_id.in_(conversations),
+            )
+        )
+    ).scalars()
+    for handoff in handoffs:
+        if handoff.state in OPEN_STATES:
+            handoff.state, handoff.closed_at = "cancelled", now
+        counts.handoff_messages += erase_handoff_content(handoff)
+        counts.handoffs += 1
+
+    # A customer's tickets, and those left anonymously with one of their phones.
+    for ticket in session.execute(select(Ticket)).scalars():
+        if ticket.customer_id == customer.id or _mentions(ticket.contact, hashes, ()):
+            counts.ticket_comments += _erase_ticket(ticket)
+            counts.tickets += 1
+
+    for miss in session.execute(select(KbMiss)).scalars():
+        if _mentions(miss.text, hashes, words):
+            session.delete(miss)
+            counts.kb_misses += 1
+
+    for order in customer.orders:
+        order.consignee = ERASED_NAME
+        order.phone_masked = order.phone_hash = order.phone_last4 = ""
+        order.address_detail = ""
+        counts.orders += 1
+        for invoice in order.invoices:
+            invoice.title, invoice.tax_id, invoice.email = ERASED, None, ""
+            counts.invoices += 1
+
+    counts.addresses = len(customer.addresses)
+    session.execute(delete(Address).where(Address.customer_id == customer.id))
+    session.execute(
+        delete(CustomerConversation).where(
+            CustomerConversation.customer_id == customer.id
+        )
+    )
+    if conversations:
+        keys = [f"verify-user:{c}" for c in conversations]
+        session.execute(delete(FailureCount).where(FailureCount.key.in_(keys)))
+    customer.name = ERASED_NAME
+    customer.phone_masked = customer.phone_hash = ""
+    # Unique and non-null: a random value nobody holds, so the old token names nobody.
+    customer.token = f"erased-{secrets.token_hex(16)}"
+    session.flush()
+
+    counts.tracker_events = tracker.delete_conversations(conversations)
+    audit(session, actor, "customer_erase", str(customer.id), now, **asdict(counts))
+    return counts
+
+
+def erase_and_scrub(
+    session: Session,
+    tracker: TrackerStore,
+    customer_id: int,
+    actor: str,
+    now: datetime,
+) -> ErasureCounts:
+    counts = erase_customer(session, tracker, customer_id, actor, now)
+    session.commit()
+    scrub_files(session, tracker)
+    return counts
+
+
+def scrub_files(session: Session, tracker: TrackerStore) -> None:
+    scrub(session.get_bind())
+    tracker.scrub()
