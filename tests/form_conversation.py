@@ -1,6 +1,7 @@
 """One conversation driven turn by turn through the order form's validation action."""
 
 import asyncio
+import uuid
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -16,6 +17,9 @@ class Conversation:
         self.token = token
         self.slots = {"task": task, "requested_slot": None, **slots}
         self.messages = []
+        # One sender per conversation: the desk counts failed phone checks per sender,
+        # and one test's wrong guesses must not lock another's.
+        self.sender_id = f"form-test-{uuid.uuid4().hex[:12]}"
 
     def tracker(self, text, candidates, intent="inform", entities=()):
         metadata = {"customer_token": self.token} if self.token else {}
@@ -36,7 +40,7 @@ class Conversation:
             ]
         )
         return Tracker(
-            sender_id="form-test",
+            sender_id=self.sender_id,
             slots={**self.slots, **candidates},
             latest_message={
                 "text": text,
