@@ -7,23 +7,34 @@ directory, which SQLite itself will not do, and write-ahead logging for SQLite s
 commit does not wait for a full disk sync (the last turns could be lost on a power cut,
 never on a crash of the server) and readers do not block the writer.
 
+Events are stored masked (event_masking.py): no phone number, e-mail, address, ID or
+bank card a user typed, and no customer token, reaches the database. What a running form
+needs in the clear stays in memory only (recent_trackers.py).
+
 Creating the store also installs our speed-ups of Rasa internals (rasa_patches.py): the
 store is what endpoints.yml names, so the Rasa server always creates it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-from typing import Any, Optional, Text
+from typing import Any, List, Optional, Text
 
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from addons import rasa_patches
+from addons.event_masking import mask_event
+from addons.recent_trackers import RecentTrackers
 
 DEFAULT_URL = "sqlite:///var/tracker.db"
 URL_ENV = "TRACKER_STORE_URL"
@@ -40,8 +51,17 @@ def ensure_sqlite_directory(url: Text) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
+def current_session(tracker: DialogueStateTracker) -> List[Event]:
+    """The events from the latest session start on, as retrieve() returns them."""
+    events = list(tracker.events)
+    for index in range(len(events) - 1, -1, -1):
+        if isinstance(events[index], SessionStarted):
+            return events[index:]
+    return events
+
+
 class UrlSQLTrackerStore(SQLTrackerStore):
-    """SQLTrackerStore whose only setting is the database URL."""
+    """SQLTrackerStore whose only setting is the database URL; stores events masked."""
 
     def __init__(
         self,
@@ -54,10 +74,54 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         url = resolve_url(host)
         ensure_sqlite_directory(url)
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        self.recent = RecentTrackers.from_env()
         if make_url(url).get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             # Connections opened while the tables were created predate the listener.
             self.engine.dispose()
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """SQLTrackerStore.save with each event masked before it is written."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = []
+            for new in self._additional_events(session, tracker):
+                data = new.as_dict()
+                intent = (data.get("parse_data") or {}).get("intent") or {}
+                row = self.SQLEvent(
+                    sender_id=tracker.sender_id,
+                    type_name=new.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=intent.get(INTENT_NAME_KEY),
+                    action_name=data.get("name"),
+                    data=json.dumps(mask_event(data)),
+                )
+                session.add(row)
+                rows.append(row)
+            session.flush()
+            last_row = max((r.id for r in rows), default=None)
+            if last_row is None:
+                last_row = self._last_row(session, tracker.sender_id)
+            session.commit()
+        self.recent.put(tracker.sender_id, current_session(tracker), last_row)
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The unmasked tracker kept in memory while the database has nothing newer."""
+        if self.domain is not None:
+            with self.session_scope() as session:
+                kept = self.recent.get(sender_id, self._last_row(session, sender_id))
+            if kept:
+                return DialogueStateTracker.from_events(
+                    sender_id, kept, self.domain.slots
+                )
+        return await super().retrieve(sender_id)
+
+    def _last_row(self, session: Any, sender_id: Text) -> Optional[int]:
+        return (
+            session.query(sa.func.max(self.SQLEvent.id))
+            .filter(self.SQLEvent.sender_id == sender_id)
+            .scalar()
+        )
 
 
 def _sqlite_pragmas(connection: Any, _: Any) -> None:

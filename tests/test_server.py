@@ -197,6 +197,8 @@ def test_conversation_survives_a_restart(stack):
     assert after["events"][: len(before["events"])] == before["events"]
     # The request made before the restart is continued after it: an order number
     # alone now answers with that order's parcel.
+    # The widget sends the token with every message; the stored events no longer hold
+    # it (tokens are dropped at rest).
     reply = texts(stack.say("restart-user", f"订单号{shipped['order_no']}", **vip))
     assert shipped["order_no"] in reply and "运单号" in reply
 

@@ -13,20 +13,14 @@ from sqlalchemy.orm import Session
 from servicedesk.db import found
 from servicedesk.knowledge.entries import save_entry, snapshot
 from servicedesk.knowledge.models import KbEntry, KbMiss
+from servicedesk.masking import mask_text
 
-# Personal data that must not be stored with an unanswered question.
-PERSONAL = [
-    (re.compile(r"1[3-9]\d{9}"), "[手机号]"),
-    (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.]+"), "[邮箱]"),
-    (re.compile(r"\d{17}[\dXx]"), "[证件号]"),
-    (re.compile(r"\d{6,}"), "[号码]"),
-]
+# Beyond personal data, any long number (an order's) makes a question one of a kind.
+_NUMBER = re.compile(r"\d{6,}")
 
 
 def mask_personal(text: str) -> str:
-    for pattern, replacement in PERSONAL:
-        text = pattern.sub(replacement, text)
-    return text.strip()[:200]
+    return _NUMBER.sub("[号码]", mask_text(text)).strip()[:200]
 
 
 def record_miss(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from servicedesk.db import find_by, first_or_404
 from servicedesk.errors import RuleViolation
+from servicedesk.masking import mask_deep, mask_text
 from servicedesk.service.audit import audit
 from servicedesk.service.models import Agent, Handoff, HandoffMessage
 from servicedesk.shop.models import Customer
@@ -86,7 +87,7 @@ def request_handoff(
         urgent=urgent,
         priority=priority_of(customer, urgent),
         state="queued",
-        summary=summary,
+        summary=mask_deep(summary),
         created_at=now,
     )
     session.add(handoff)
@@ -216,6 +217,9 @@ def add_message(
     text = (text or "").strip()
     if not text:
         raise RuleViolation("EMPTY_MESSAGE", "消息不能为空。", 422)
+    if author == "user":
+        # What the user typed is kept masked; the agent's words reach the user as sent.
+        text = mask_text(text)
     message = HandoffMessage(
         handoff=handoff, author=author, agent_id=agent.id if agent else None,
         text=text[:2000], created_at=now,

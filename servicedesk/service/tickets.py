@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from servicedesk.db import find_by
 from servicedesk.errors import RuleViolation
+from servicedesk.masking import mask_text
 from servicedesk.service.audit import audit
 from servicedesk.service.models import TICKET_STATES, Agent, Ticket, TicketComment
 from servicedesk.shop.models import Customer
@@ -37,8 +38,9 @@ def create_ticket(
         ticket_no="",
         customer_id=customer.id if customer else None,
         order_no=order_no,
-        subject=subject.strip()[:100],
-        description=description[:4000],
+        # Free text is kept masked; the contact field is where a phone belongs.
+        subject=mask_text(subject.strip())[:100],
+        description=mask_text(description)[:4000],
         contact=contact[:50],
         state="open",
         created_at=now,
