@@ -18,6 +18,7 @@ from servicedesk.config import Settings
 from servicedesk.context import DeskContext
 from servicedesk.db import make_engine, make_session_factory, request_sessions
 from servicedesk.errors import install_error_handlers
+from servicedesk.headers import SecurityHeaders
 from servicedesk.knowledge.exchange import seed_kb
 from servicedesk.knowledge.router import build_knowledge_router
 from servicedesk.pages import add_pages
@@ -64,4 +65,6 @@ def create_app(
     app.include_router(build_knowledge_router(desk))
     app.include_router(build_shop_router(desk))
     add_pages(app, settings)
+    # Added last, so it is the outermost: every answer gets the headers, errors too.
+    app.add_middleware(SecurityHeaders, widget_socket_url=settings.widget_socket_url)
     return app
