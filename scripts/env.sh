@@ -39,6 +39,9 @@ secret() {
 secret RASA_AUTH_TOKEN rasa_auth_token
 # The service desk API (port 8000) trusts the action server by this bearer token.
 secret SERVICEDESK_API_TOKEN servicedesk_api_token
+# Key of the phone hashes in the service desk's database (without it a masked phone's
+# hidden digits are a 10^4 guess). Changing it makes stored phones unfindable by number.
+secret SERVICEDESK_PHONE_KEY servicedesk_phone_key
 export SERVICEDESK_PORT=${SERVICEDESK_PORT:-8000}
 export SERVICEDESK_URL=${SERVICEDESK_URL:-http://127.0.0.1:$SERVICEDESK_PORT}
 export SERVICEDESK_DEMO=${SERVICEDESK_DEMO:-1}

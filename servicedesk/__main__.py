@@ -43,11 +43,14 @@ def main() -> None:
         return
     import uvicorn
 
+    from servicedesk.access_log import log_config
     from servicedesk.app import create_app
 
     if settings.demo and seed_database(settings):
         logging.info("seeded an empty database with demo data")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+    uvicorn.run(
+        create_app(settings), host=args.host, port=args.port, log_config=log_config()
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import logging
 from typing import Optional
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.orm import Session
 
 from servicedesk.auth import build_auth
@@ -18,6 +19,7 @@ from servicedesk.config import Settings
 from servicedesk.context import DeskContext
 from servicedesk.db import make_engine, make_session_factory, request_sessions
 from servicedesk.errors import install_error_handlers
+from servicedesk.headers import SecurityHeaders
 from servicedesk.knowledge.exchange import seed_kb
 from servicedesk.knowledge.router import build_knowledge_router
 from servicedesk.pages import add_pages
@@ -67,4 +69,16 @@ def create_app(
     app.include_router(build_shop_router(desk))
     install_privacy(app, desk)
     add_pages(app, settings)
+    # Only listed origins get Access-Control-Allow-Origin, and never with credentials:
+    # the widget's calls carry no cookies, and the workbench is same-origin only.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+        allow_credentials=False,
+        max_age=600,
+    )
+    # Added last, so it is the outermost: every answer gets the headers, errors too.
+    app.add_middleware(SecurityHeaders, widget_socket_url=settings.widget_socket_url)
     return app

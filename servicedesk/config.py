@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Tuple
+from urllib.parse import urlsplit
 
 
 def _flag(name: str, default: str) -> bool:
     return os.environ.get(name, default).strip().lower() not in {"0", "false", "no", ""}
+
+
+def _own_origin() -> str:
+    parts = urlsplit(os.environ.get("SERVICEDESK_URL", "http://127.0.0.1:8000"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _origins() -> Tuple[str, ...]:
+    """Space-separated browser origins allowed to call the desk from their pages (shops
+    that embed the widget); by default the desk's own, i.e. no other site."""
+    listed = os.environ.get("SERVICEDESK_CORS_ORIGINS", "").split()
+    return tuple(o.rstrip("/") for o in listed) or (_own_origin(),)
 
 
 @dataclass(frozen=True)
@@ -29,6 +43,8 @@ class Settings:
     kb_dense: bool = True
     # Where browsers reach the Rasa socket.io channel (a proxy's public URL in production).
     widget_socket_url: str = "http://127.0.0.1:5005"
+    # Origins of other sites whose pages may call the desk (a shop embedding the widget).
+    cors_origins: Tuple[str, ...] = ("http://127.0.0.1:8000",)
     # Tests only: run the desk as if it were this many days later (or earlier).
     clock_offset_days: float = 0.0
     # Guessing defences: this many failures within the window lock for lock_minutes
@@ -70,6 +86,7 @@ class Settings:
                 "WIDGET_SOCKET_URL",
                 os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
             ),
+            cors_origins=_origins(),
             clock_offset_days=float(
                 os.environ.get("SERVICEDESK_CLOCK_OFFSET_DAYS", "0") or 0
             ),

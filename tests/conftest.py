@@ -13,6 +13,9 @@ MODEL = ROOT / "models" / "assistant.tar.gz"
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+# One phone-hash key for the whole run: a database seeded here is read by desk processes
+# started from the tests (they inherit this environment).
+os.environ.setdefault("SERVICEDESK_PHONE_KEY", "tests-phone-key-not-secret")
 
 
 @pytest.fixture(scope="session")

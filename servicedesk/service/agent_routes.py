@@ -16,6 +16,7 @@ from servicedesk.errors import RuleViolation
 from servicedesk.service import agents, handoffs, live
 from servicedesk.service.audit import audit, recent_entries
 from servicedesk.service.models import Agent, Handoff
+from servicedesk.service.stream_tickets import StreamTickets
 from servicedesk.service.views import handoff_view
 from servicedesk.throttle import Policy, Throttle
 
@@ -39,6 +40,7 @@ def build_agent_router(desk: DeskContext) -> APIRouter:
         desk.get_session, desk.session_factory, desk.clock
     )  # fmt: skip
     current_agent = desk.auth.current_agent
+    stream_tickets = StreamTickets()
 
     login_throttle = Throttle(
         session_factory,
@@ -127,12 +129,28 @@ def build_agent_router(desk: DeskContext) -> APIRouter:
             "serving": [handoff_view(session, h, state) for h in serving],
         }
 
+    @router.post("/api/agent/events/ticket")
+    def event_ticket(
+        token: str = Header(..., alias="X-Agent-Token"),
+        agent: Agent = Depends(current_agent),
+    ) -> dict:
+        # The agent token stays in a header; the URL of the stream gets a one-time ticket.
+        ticket = stream_tickets.issue(token, clock())
+        return {
+            "ticket": ticket,
+            "expires_in": int(stream_tickets.lifetime.total_seconds()),
+        }
+
     @router.get("/api/agent/events")
     def agent_events(
         request: Request,
-        token: str = Query(..., max_length=100),
+        ticket: str = Query(..., max_length=100),
     ) -> StreamingResponse:
-        # EventSource cannot send headers: the agent token comes as a query parameter.
+        # EventSource cannot send headers: a one-time ticket (POST …/events/ticket) opens
+        # the stream, so no lasting secret is ever in a URL or an access log.
+        token = stream_tickets.redeem(ticket, clock())
+        if token is None:
+            raise RuleViolation("UNAUTHORIZED", "实时连接凭证无效或已过期。", 401)
         # Its own short session: one held for the whole stream would keep a read
         # transaction open for hours.
         with session_factory() as session:

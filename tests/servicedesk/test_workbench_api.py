@@ -94,7 +94,7 @@ def test_audit_log_is_for_supervisors(client, agent1, lead):
 def test_agent_routes_need_an_agent_login(client):
     for headers in ({}, BOT, {"X-Agent-Token": "forged"}):
         assert client.get("/api/agent/tickets", headers=headers).status_code == 401
-    assert client.get("/api/agent/events?token=forged").status_code == 401
+    assert client.get("/api/agent/events?ticket=forged").status_code == 401
 
 
 def test_context_queue_widget_and_delivery_without_rasa(client, agent1):
@@ -134,7 +134,8 @@ def test_context_queue_widget_and_delivery_without_rasa(client, agent1):
 
 
 def test_pages_are_served(client):
-    assert "ShopChat.init" in client.get("/").text
+    assert "/static/shop/shop.js" in client.get("/").text
+    assert "ShopChat.init" in client.get("/static/shop/shop.js").text
     assert "客服工作台" in client.get("/agent").text
     assert client.get("/widget/widget.js").status_code == 200
     assert client.get("/widget/vendor/socket.io.min.js").status_code == 200

@@ -80,6 +80,7 @@
   function showLogin() {
     token = null;
     sessionStorage.removeItem(TOKEN_KEY);
+    clearTimeout(reconnectTimer);
     if (events) events.close();
     $("app").hidden = true;
     $("login").hidden = false;
@@ -126,12 +127,30 @@
     refresh();
   }
 
+  // The stream opens with a one-time ticket (the agent token never goes into a URL);
+  // a ticket opens one stream only, so every reconnect asks for a new one.
+  var reconnectTimer = null;
   function connectEvents() {
     if (events) events.close();
-    events = new EventSource("/api/agent/events?token=" + encodeURIComponent(token));
-    events.addEventListener("change", refresh);
-    events.onopen = function () { $("live").className = "live"; $("live").textContent = "● 实时"; };
-    events.onerror = function () { $("live").className = "live live-off"; $("live").textContent = "● 重连中"; };
+    events = null;
+    clearTimeout(reconnectTimer);
+    api("POST", "/api/agent/events/ticket").then(function (data) {
+      if (!token) return;
+      var stream = new EventSource("/api/agent/events?ticket=" + encodeURIComponent(data.ticket));
+      events = stream;
+      stream.addEventListener("change", refresh);
+      stream.onopen = function () { $("live").className = "live"; $("live").textContent = "● 实时"; };
+      stream.onerror = function () {
+        stream.close();
+        if (events !== stream) return;
+        $("live").className = "live live-off"; $("live").textContent = "● 重连中";
+        reconnectTimer = setTimeout(connectEvents, 2000);
+      };
+    }).catch(function () {
+      if (!token) return;
+      $("live").className = "live live-off"; $("live").textContent = "● 重连中";
+      reconnectTimer = setTimeout(connectEvents, 2000);
+    });
   }
 
   function refresh() {
