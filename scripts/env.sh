@@ -39,6 +39,9 @@ secret() {
 secret RASA_AUTH_TOKEN rasa_auth_token
 # The service desk API (port 8000) trusts the action server by this bearer token.
 secret SERVICEDESK_API_TOKEN servicedesk_api_token
+# The Rasa server signs widget session ids with it; the desk checks the signature on its
+# widget endpoints. Both processes must see the same value.
+secret WIDGET_SESSION_SECRET widget_session_secret
 export SERVICEDESK_PORT=${SERVICEDESK_PORT:-8000}
 export SERVICEDESK_URL=${SERVICEDESK_URL:-http://127.0.0.1:$SERVICEDESK_PORT}
 export SERVICEDESK_DEMO=${SERVICEDESK_DEMO:-1}

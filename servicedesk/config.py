@@ -29,6 +29,9 @@ class Settings:
     kb_dense: bool = True
     # Where browsers reach the Rasa socket.io channel (a proxy's public URL in production).
     widget_socket_url: str = "http://127.0.0.1:5005"
+    # Shared with the Rasa server, which signs widget session ids with it; the widget
+    # endpoints serve only a browser that shows the signature (empty: serve none).
+    widget_session_secret: str = ""
     # Tests only: run the desk as if it were this many days later (or earlier).
     clock_offset_days: float = 0.0
 
@@ -56,6 +59,7 @@ class Settings:
                 "WIDGET_SOCKET_URL",
                 os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
             ),
+            widget_session_secret=os.environ.get("WIDGET_SESSION_SECRET", ""),
             clock_offset_days=float(
                 os.environ.get("SERVICEDESK_CLOCK_OFFSET_DAYS", "0") or 0
             ),

@@ -11,6 +11,9 @@ from servicedesk.db import make_engine, make_session_factory
 from servicedesk.shop.seed import seed
 from tests.stack import free_port
 
+# Widget endpoints serve a conversation id only with its token under this secret.
+WIDGET_SECRET = "test-widget-secret"
+
 
 def seeded_client(directory: Path, token: str, now: datetime) -> TestClient:
     url = f"sqlite:///{directory / 'servicedesk.db'}"
@@ -22,5 +25,6 @@ def seeded_client(directory: Path, token: str, now: datetime) -> TestClient:
         api_token=token,
         demo=True,
         rasa_url=f"http://127.0.0.1:{free_port()}",
+        widget_session_secret=WIDGET_SECRET,
     )
     return TestClient(create_app(settings, clock=lambda: now))
