@@ -42,6 +42,9 @@ secret SERVICEDESK_API_TOKEN servicedesk_api_token
 # Key of the phone hashes in the service desk's database (without it a masked phone's
 # hidden digits are a 10^4 guess). Changing it makes stored phones unfindable by number.
 secret SERVICEDESK_PHONE_KEY servicedesk_phone_key
+# The Rasa server signs widget session ids with it; the desk checks the signature on its
+# widget endpoints. Both processes must see the same value.
+secret WIDGET_SESSION_SECRET widget_session_secret
 export SERVICEDESK_PORT=${SERVICEDESK_PORT:-8000}
 export SERVICEDESK_URL=${SERVICEDESK_URL:-http://127.0.0.1:$SERVICEDESK_PORT}
 export SERVICEDESK_DEMO=${SERVICEDESK_DEMO:-1}

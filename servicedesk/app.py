@@ -75,7 +75,7 @@ def create_app(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST"],
-        allow_headers=["Content-Type"],
+        allow_headers=["Content-Type", "X-Widget-Session-Token"],
         allow_credentials=False,
         max_age=600,
     )

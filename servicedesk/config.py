@@ -45,6 +45,9 @@ class Settings:
     widget_socket_url: str = "http://127.0.0.1:5005"
     # Origins of other sites whose pages may call the desk (a shop embedding the widget).
     cors_origins: Tuple[str, ...] = ("http://127.0.0.1:8000",)
+    # Shared with the Rasa server, which signs widget session ids with it; the widget
+    # endpoints serve only a browser that shows the signature (empty: serve none).
+    widget_session_secret: str = ""
     # Tests only: run the desk as if it were this many days later (or earlier).
     clock_offset_days: float = 0.0
     # Guessing defences: this many failures within the window lock for lock_minutes
@@ -87,6 +90,7 @@ class Settings:
                 os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
             ),
             cors_origins=_origins(),
+            widget_session_secret=os.environ.get("WIDGET_SESSION_SECRET", ""),
             clock_offset_days=float(
                 os.environ.get("SERVICEDESK_CLOCK_OFFSET_DAYS", "0") or 0
             ),

@@ -13,6 +13,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 API_TOKEN = "test-servicedesk-token"
+# The Rasa server of tests/stack.py signs widget sessions with the same secret.
+WIDGET_SECRET = "test-widget-session-secret"
 
 
 def free_port() -> int:
@@ -34,6 +36,7 @@ class ServiceDeskProcess:
             "PYTHONPATH": str(ROOT),
             "SERVICEDESK_DATABASE_URL": f"sqlite:///{workdir / 'servicedesk.db'}",
             "SERVICEDESK_API_TOKEN": API_TOKEN,
+            "WIDGET_SESSION_SECRET": WIDGET_SECRET,
             "SERVICEDESK_DEMO": "1",
             **(extra_env or {}),
         }

@@ -12,7 +12,7 @@ from typing import Dict, List, Optional
 
 import requests
 
-from tests.servicedesk_process import API_TOKEN, ServiceDeskProcess
+from tests.servicedesk_process import API_TOKEN, WIDGET_SECRET, ServiceDeskProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA = str(Path(sys.executable).parent / "rasa")
@@ -77,6 +77,8 @@ class Stack:
         )
         self.env["SERVICEDESK_URL"] = self.desk.url
         self.env["SERVICEDESK_API_TOKEN"] = API_TOKEN
+        # The desk checks the widget session tokens this Rasa server issues.
+        self.env["WIDGET_SESSION_SECRET"] = WIDGET_SECRET
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
 

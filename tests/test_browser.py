@@ -9,7 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.servicedesk_process import API_TOKEN
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -216,3 +219,32 @@ def test_staff_add_an_entry_and_the_bot_answers_it_in_other_words(browser, stack
     finally:
         go_offline(staff)
         staff.context.close()
+
+
+def test_the_widget_leaves_the_queue_with_its_session_token(
+    browser, stack, online_agent
+):
+    user = browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
+    try:
+        open_widget(user, f"{stack.desk.url}/")
+        user.locator(".sc-human").click()
+        banner = user.locator(".sc-banner")
+        expect(banner).to_contain_text("排队", timeout=TIMEOUT)
+        session_id = user.evaluate(
+            "() => JSON.parse(localStorage.getItem('shopchat:anon:session'))"
+        )
+        # The desk's widget endpoints refuse whoever knows only the id.
+        stranger = requests.post(
+            f"{stack.desk.url}/api/widget/handoffs/{session_id}/cancel", timeout=10
+        )
+        assert stranger.status_code == 403
+        user.get_by_role("button", name="取消排队").click()
+        expect(banner).to_be_hidden(timeout=TIMEOUT)
+        state = requests.get(
+            f"{stack.desk.url}/api/handoffs/{session_id}",
+            headers={"Authorization": f"Bearer {API_TOKEN}"},
+            timeout=10,
+        ).json()
+        assert state["state"] == "cancelled"
+    finally:
+        user.context.close()

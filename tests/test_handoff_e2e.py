@@ -165,6 +165,7 @@ def test_leaving_the_queue_returns_to_the_bot(stack, online_agent):
             await user.wait_for(payload("handoff", state="queued"))
             cancelled = requests.post(
                 f"{stack.desk.url}/api/widget/handoffs/{user.session_id}/cancel",
+                headers={"X-Widget-Session-Token": user.session_token},
                 timeout=30,
             ).json()
             assert cancelled == {"state": "cancelled", "delivered": True}

@@ -2,20 +2,22 @@
 
 The action server and the Rasa server (bearer token, like every /api route) queue a
 conversation, relay the user's messages and store the rating. The widget reads the
-queue state of its own conversation, known by its unguessable session id. Agents log in
-and send `X-Agent-Token`; a customer token never reaches their routes. What an agent
-does reaches the user through the Rasa HTTP API (servicedesk/service/rasa_bridge.py).
+queue state of its own conversation, proven by the signed token the Rasa server issued
+with its session id. Agents log in and send `X-Agent-Token`; a customer token never
+reaches their routes. What an agent does reaches the user through the Rasa HTTP API
+(servicedesk/service/rasa_bridge.py).
 """
 
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Header
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from servicedesk import widget_session
 from servicedesk.context import DeskContext
 from servicedesk.errors import RuleViolation
 from servicedesk.service import agents, handoffs
@@ -26,9 +28,11 @@ from servicedesk.service.rasa_bridge import RasaBridge
 from servicedesk.service.views import handoff_view, messages_view
 from servicedesk.shop.models import Customer
 
-# The widget proves nothing but knowing the conversation id; socket.io session ids are
-# 32 random hex digits, short ids (REST test senders) are not served.
+# Short ids (REST test senders) are not served; socket.io session ids are 32 hex digits.
 MIN_WIDGET_ID_LENGTH = 16
+# The widget proves it owns a conversation id with the token the Rasa server issued
+# with it (servicedesk/widget_session.py).
+WIDGET_TOKEN_HEADER = "X-Widget-Session-Token"
 
 
 class HandoffIn(BaseModel):
@@ -68,8 +72,15 @@ def build_handoff_router(desk: DeskContext, bridge: RasaBridge) -> APIRouter:
         return handoffs.latest_of_conversation(session, conversation_id)
 
     def widget_conversation(
-        conversation_id: str, session: Session = Depends(get_session)
+        conversation_id: str,
+        session: Session = Depends(get_session),
+        token: str = Header("", alias=WIDGET_TOKEN_HEADER),
     ) -> Handoff:
+        # Checked before the lookup, so a refusal says nothing about what exists.
+        if not widget_session.is_valid(
+            conversation_id, token, settings.widget_session_secret
+        ):
+            raise RuleViolation("WIDGET_SESSION_INVALID", "会话凭证无效。", 403)
         if len(conversation_id) < MIN_WIDGET_ID_LENGTH:
             raise RuleViolation("HANDOFF_NOT_FOUND", "没有找到转人工记录。", 404)
         return conversation(conversation_id, session)

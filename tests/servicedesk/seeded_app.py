@@ -13,6 +13,9 @@ from servicedesk.db import make_engine, make_session_factory
 from servicedesk.shop.seed import seed
 from tests.stack import free_port
 
+# Widget endpoints serve a conversation id only with its token under this secret.
+WIDGET_SECRET = "test-widget-secret"
+
 
 def seeded_client(
     directory: Path,
@@ -32,6 +35,7 @@ def seeded_client(
         api_token=token,
         demo=True,
         rasa_url=f"http://127.0.0.1:{free_port()}",
+        widget_session_secret=WIDGET_SECRET,
     )
     settings = replace(settings, **settings_changes)
     return TestClient(create_app(settings, clock=clock or (lambda: now)))

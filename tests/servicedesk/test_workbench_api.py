@@ -6,12 +6,14 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from servicedesk.db import make_engine
-from tests.servicedesk.seeded_app import seeded_client
+from servicedesk.widget_session import token_for
+from tests.servicedesk.seeded_app import WIDGET_SECRET, seeded_client
 
 NOW = datetime(2026, 11, 21, 12, 0)
 TOKEN = "test-api-token"
 BOT = {"Authorization": f"Bearer {TOKEN}"}
 WIDGET_ID = "f" * 32
+WIDGET = {"X-Widget-Session-Token": token_for(WIDGET_ID, WIDGET_SECRET)}
 
 
 @pytest.fixture(scope="module")
@@ -107,9 +109,10 @@ def test_context_queue_widget_and_delivery_without_rasa(client, agent1):
         },
         headers={**BOT, "X-Customer-Token": "demo-vip-zhangwei"},
     ).json()
-    widget = client.get(f"/api/widget/handoffs/{WIDGET_ID}").json()
+    widget = client.get(f"/api/widget/handoffs/{WIDGET_ID}", headers=WIDGET).json()
     assert (widget["state"], widget["position"]) == ("queued", 1)
-    assert client.get("/api/widget/handoffs/short").status_code == 404
+    short = {"X-Widget-Session-Token": token_for("short", WIDGET_SECRET)}
+    assert client.get("/api/widget/handoffs/short", headers=short).status_code == 404
 
     path = f"/api/agent/handoffs/{queued['handoff_no']}"
     detail = client.get(path, headers=agent1).json()
@@ -125,7 +128,7 @@ def test_context_queue_widget_and_delivery_without_rasa(client, agent1):
     note = client.post(
         f"{path}/messages", json={"text": "VIP，先安抚", "note": True}, headers=agent1
     ).json()
-    widget = client.get(f"/api/widget/handoffs/{WIDGET_ID}").json()
+    widget = client.get(f"/api/widget/handoffs/{WIDGET_ID}", headers=WIDGET).json()
     assert widget["agent"] == "客服小王"
     assert [m["text"] for m in widget["messages"]] == ["joined", "您好"]
     assert note["id"] not in [m["id"] for m in widget["messages"]]

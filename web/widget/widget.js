@@ -6,6 +6,9 @@
  *
  * It speaks Rasa's standard socket.io channel (session_request / user_uttered /
  * bot_uttered, session_persistence) and sends the customer token as message metadata.
+ * The server issues the session id with a signed session token; the widget keeps both
+ * and shows the token to rejoin the session and to the service desk's widget endpoints
+ * (a stored id without a valid token gets a new session, so a history starts over).
  * Everything it shows is inserted as text (textContent), never as HTML.
  */
 (function () {
@@ -81,12 +84,9 @@
     this.config = config;
     var scope = config.customerToken ? "c-" + config.customerToken.slice(0, 16) : "anon";
     this.store = Store(scope);
+    // Both come from the server's session_confirm; until then there is no session.
     this.sessionId = this.store.get("session", null);
-    if (!this.sessionId) {
-      this.sessionId = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now())
-        .replace(/-/g, "");
-      this.store.set("session", this.sessionId);
-    }
+    this.sessionToken = this.store.get("session_token", null);
     this.history = this.store.get("history", []);
     this.handoff = this.store.get("handoff", null); // {state, agent, position, wait, lastId}
     this.contextSent = false;
@@ -205,9 +205,14 @@
       });
       self.socket = socket;
       socket.on("connect", function () {
-        socket.emit("session_request", { session_id: self.sessionId });
+        self.confirmed = false;
+        socket.emit("session_request", self.sessionId && self.sessionToken
+          ? { session_id: self.sessionId, session_token: self.sessionToken }
+          : {});
       });
-      socket.on("session_confirm", function () {
+      socket.on("session_confirm", function (data) {
+        if (!data || typeof data.session_id !== "string") return;
+        self.confirmSession(data.session_id, data.session_token);
         self.setStatus(null);
         self.catchUp();
         self.sendContext();
@@ -222,6 +227,30 @@
     }, function () {
       self.setStatus("客服组件加载失败，请刷新页面重试。", "offline");
     });
+  };
+
+  // A different id than the stored one is a new conversation: what was shown and any
+  // queue place belonged to the old one.
+  Widget.prototype.confirmSession = function (sessionId, token) {
+    if (sessionId !== this.sessionId) {
+      this.history = [];
+      this.store.set("history", this.history);
+      this.log.textContent = "";
+      this.handoff = null;
+      this.store.set("handoff", null);
+      this.showHandoff();
+    }
+    this.sessionId = sessionId;
+    this.sessionToken = token;
+    this.store.set("session", sessionId);
+    this.store.set("session_token", token);
+    this.confirmed = true;
+  };
+
+  // The desk serves a conversation's handoff only with its session token.
+  Widget.prototype.deskFetch = function (path, options) {
+    var url = this.config.deskUrl + "/api/widget/handoffs/" + encodeURIComponent(this.sessionId) + path;
+    return fetch(url, Object.assign({ headers: { "X-Widget-Session-Token": this.sessionToken || "" } }, options));
   };
 
   Widget.prototype.setStatus = function (text, kind) {
@@ -265,7 +294,7 @@
   };
 
   Widget.prototype.send = function (message, shown) {
-    if (!this.socket || !this.socket.connected) {
+    if (!this.socket || !this.socket.connected || !this.confirmed) {
       this.connect();
       this.setStatus("还没有连上客服，消息未发送，请稍后再试。", "offline");
       return false;
@@ -567,10 +596,8 @@
   // lost connection missed (the socket delivers only to browsers online at the time).
   Widget.prototype.catchUp = function () {
     var self = this;
-    if (!this.handoff) return;
-    var url = this.config.deskUrl + "/api/widget/handoffs/" + encodeURIComponent(this.sessionId) +
-      "?after=" + (this.handoff.lastId || 0);
-    fetch(url).then(function (r) {
+    if (!this.handoff || !this.sessionId) return;
+    this.deskFetch("?after=" + (this.handoff.lastId || 0)).then(function (r) {
       return r.ok ? r.json() : null;
     }).then(function (state) {
       if (!state || !self.handoff) return;
@@ -597,8 +624,7 @@
 
   Widget.prototype.cancelQueue = function () {
     var self = this;
-    var url = this.config.deskUrl + "/api/widget/handoffs/" + encodeURIComponent(this.sessionId) + "/cancel";
-    fetch(url, { method: "POST" }).then(function (r) {
+    this.deskFetch("/cancel", { method: "POST" }).then(function (r) {
       if (r.ok) {
         self.handoff = null;
         self.store.set("handoff", null);
