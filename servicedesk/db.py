@@ -19,6 +19,7 @@ from servicedesk.model_base import Base
 from servicedesk.privacy import models as _privacy_models  # noqa: F401
 from servicedesk.service import models as _service_models  # noqa: F401
 from servicedesk.shop import models as _shop_models  # noqa: F401
+from servicedesk.shop.customer_tokens import hash_plaintext_tokens
 
 Found = TypeVar("Found")
 
@@ -36,6 +37,8 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, **kwargs)
     Base.metadata.create_all(engine)
     upgrade(engine)
+    with engine.begin() as connection:
+        hash_plaintext_tokens(connection)
     return engine
 
 
