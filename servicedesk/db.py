@@ -17,6 +17,7 @@ from servicedesk.errors import RuleViolation
 from servicedesk.knowledge import models as _knowledge_models  # noqa: F401
 from servicedesk.model_base import Base
 from servicedesk.privacy import models as _privacy_models  # noqa: F401
+from servicedesk.privacy.sqlite_scrub import scrub
 from servicedesk.service import models as _service_models  # noqa: F401
 from servicedesk.shop import models as _shop_models  # noqa: F401
 from servicedesk.shop.customer_tokens import hash_plaintext_tokens
@@ -38,7 +39,10 @@ def make_engine(url: str) -> Engine:
     Base.metadata.create_all(engine)
     upgrade(engine)
     with engine.begin() as connection:
-        hash_plaintext_tokens(connection)
+        hashed = hash_plaintext_tokens(connection)
+    if hashed:
+        # The replaced clear tokens would stay readable in the file's free pages.
+        scrub(engine)
     return engine
 
 
