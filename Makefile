@@ -17,7 +17,7 @@ export PYTHONPATH := $(CURDIR)
 .PHONY: help install train run test lint format validate test-stories test-nlu pytest shell interactive actions clean lock bench bench-kb browser eval-real purge
 
 help:
-	@echo "make run          install if needed, train if data changed, start Rasa (5005) and actions (5055)"
+	@echo "make run          install if needed, train if data changed, start Rasa (5005), actions (5055) and the desk (8000) in demo mode (SERVICEDESK_DEMO=0: off)"
 	@echo "make test         lint, validate data, rasa test stories, held-out NLU F1, pytest"
 	@echo "make train        train the model if config, domain or data changed"
 	@echo "make shell        chat in the terminal (starts the action server too)"

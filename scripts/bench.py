@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import secrets
 import statistics
 import sys
 import tempfile
@@ -42,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 from servicedesk.clock import shifted_clock  # noqa: E402
 from servicedesk.config import Settings  # noqa: E402
 from servicedesk.db import make_engine  # noqa: E402
+from servicedesk.shop.customer_tokens import token_hash  # noqa: E402
 from servicedesk.shop.models import Customer  # noqa: E402
 from tests.stack import TOKEN, Stack  # noqa: E402
 
@@ -104,9 +106,13 @@ def customers_for_forms(database: Path, count: int) -> List[str]:
                 if o.status == "signed" and o.signed_at and o.signed_at > recent
             ]
             if len(customer.orders) >= 2 and signed and not signed[0].after_sales:
-                tokens.append(customer.token)
+                # Only hashes are stored: give the customer a token the bench knows.
+                token = f"bench-{secrets.token_hex(16)}"
+                customer.token_hash = token_hash(token)
+                tokens.append(token)
             if len(tokens) == count:
                 break
+        session.commit()
     engine.dispose()
     return tokens
 

@@ -47,6 +47,8 @@ secret SERVICEDESK_PHONE_KEY servicedesk_phone_key
 secret WIDGET_SESSION_SECRET widget_session_secret
 export SERVICEDESK_PORT=${SERVICEDESK_PORT:-8000}
 export SERVICEDESK_URL=${SERVICEDESK_URL:-http://127.0.0.1:$SERVICEDESK_PORT}
+# The desk's own default is no demo; `make run` is the demo, so it turns demo mode on
+# (public demo customers and agents, /api/demo) unless SERVICEDESK_DEMO=0 is set.
 export SERVICEDESK_DEMO=${SERVICEDESK_DEMO:-1}
 # The service desk drives handoffs through the Rasa HTTP API (with RASA_AUTH_TOKEN).
 export RASA_URL=${RASA_URL:-http://$RASA_HOST:$RASA_PORT}

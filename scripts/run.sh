@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Starts the service desk (8000, seeded with demo data when empty), the action server
-# (5055) and the Rasa server (5005, socket.io + REST, HTTP API behind a token), and stops
-# all of them on Ctrl-C or when any exits.
+# Starts the service desk (8000; in demo mode, on here by default, seeded with demo data
+# when empty), the action server (5055) and the Rasa server (5005, socket.io + REST, HTTP
+# API behind a token), and stops all of them on Ctrl-C or when any exits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -31,8 +31,22 @@ Starting the assistant (about 20 s until the model is loaded):
   REST     curl -s -XPOST http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"u1","message":"你好"}'
   socket   http://$RASA_HOST:$RASA_PORT/socket.io
   API      token in RASA_AUTH_TOKEN (default: var/rasa_auth_token)
-  desk     http://127.0.0.1:$SERVICEDESK_PORT/docs (demo customers: /api/demo/customers)
+  desk     http://127.0.0.1:$SERVICEDESK_PORT/docs
 Press Ctrl-C to stop.
 
 MSG
+case "${SERVICEDESK_DEMO,,}" in
+  0 | false | no | "")
+    echo "Demo mode is OFF: no demo customers, demo agents or /api/demo."
+    ;;
+  *)
+    cat <<MSG
+DEMO MODE IS ON: public demo customers (tokens listed, unauthenticated, at
+  http://127.0.0.1:$SERVICEDESK_PORT/api/demo/customers), demo agents with known
+  passwords (agent1/agent1-demo, lead/lead-demo), demo data seeded into an empty database.
+  Not for real customers: turn it off with SERVICEDESK_DEMO=0 (in .env or the environment).
+
+MSG
+    ;;
+esac
 wait -n "${pids[@]}"

@@ -75,7 +75,7 @@ class Settings:
                 "SERVICEDESK_DATABASE_URL", "sqlite:///var/servicedesk.db"
             ),
             api_token=os.environ.get("SERVICEDESK_API_TOKEN", ""),
-            demo=_flag("SERVICEDESK_DEMO", "1"),
+            demo=_flag("SERVICEDESK_DEMO", "0"),
             service_hours=os.environ.get("SERVICEDESK_SERVICE_HOURS", "00:00-24:00"),
             max_wait_minutes=int(os.environ.get("SERVICEDESK_MAX_WAIT_MINUTES", "15")),
             rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),

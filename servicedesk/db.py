@@ -17,8 +17,10 @@ from servicedesk.errors import RuleViolation
 from servicedesk.knowledge import models as _knowledge_models  # noqa: F401
 from servicedesk.model_base import Base
 from servicedesk.privacy import models as _privacy_models  # noqa: F401
+from servicedesk.privacy.sqlite_scrub import scrub
 from servicedesk.service import models as _service_models  # noqa: F401
 from servicedesk.shop import models as _shop_models  # noqa: F401
+from servicedesk.shop.customer_tokens import hash_plaintext_tokens
 
 Found = TypeVar("Found")
 
@@ -36,6 +38,11 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, **kwargs)
     Base.metadata.create_all(engine)
     upgrade(engine)
+    with engine.begin() as connection:
+        hashed = hash_plaintext_tokens(connection)
+    if hashed:
+        # The replaced clear tokens would stay readable in the file's free pages.
+        scrub(engine)
     return engine
 
 

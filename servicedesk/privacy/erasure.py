@@ -26,6 +26,7 @@ from servicedesk.privacy.sqlite_scrub import scrub
 from servicedesk.privacy.tracker import TrackerStore
 from servicedesk.service.audit import audit
 from servicedesk.service.models import Handoff, Ticket
+from servicedesk.shop.customer_tokens import token_hash
 from servicedesk.shop.customers import phone_hash
 from servicedesk.shop.models import Address, Customer
 from servicedesk.throttle import FailureCount
@@ -104,7 +105,8 @@ def erase_customer(
     hashes |= {a.phone_hash for a in customer.addresses}
     hashes |= {o.phone_hash for o in customer.orders}
     hashes.discard("")
-    words = {customer.name, customer.token, customer.phone_masked}
+    # The token itself is not known here (only its hash is stored): nothing to look for.
+    words = {customer.name, customer.phone_masked}
     words |= {a.consignee for a in customer.addresses}
     words.discard("")
 
@@ -154,8 +156,9 @@ def erase_customer(
         session.execute(delete(FailureCount).where(FailureCount.key.in_(keys)))
     customer.name = ERASED_NAME
     customer.phone_masked = customer.phone_hash = ""
-    # Unique and non-null: a random value nobody holds, so the old token names nobody.
-    customer.token = f"erased-{secrets.token_hex(16)}"
+    # Unique and non-null: the hash of a random token nobody holds, so the old token
+    # names nobody.
+    customer.token_hash = token_hash(f"erased-{secrets.token_hex(16)}")
     session.flush()
 
     counts.tracker_events = tracker.delete_conversations(conversations)

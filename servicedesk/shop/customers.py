@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from servicedesk.errors import RuleViolation
+from servicedesk.shop.customer_tokens import token_hash
 from servicedesk.shop.models import Customer
 from servicedesk.shop.phone_key import phone_key
 
@@ -36,7 +37,7 @@ def customer_by_token(session: Session, token: Optional[str]) -> Optional[Custom
     if not token:
         return None
     return session.execute(
-        select(Customer).where(Customer.token == token)
+        select(Customer).where(Customer.token_hash == token_hash(token))
     ).scalar_one_or_none()
 
 

@@ -28,8 +28,10 @@ INVOICE_STATES = ("requested", "issued", "rejected")
 class Customer(Base):
     __tablename__ = "customers"
     id = Column(Integer, primary_key=True)
-    # Identity the widget or a REST client passes as metadata.customer_token.
-    token = Column(String(64), unique=True, nullable=False, index=True)
+    # SHA-256 of the identity the widget or a REST client passes as
+    # metadata.customer_token (customer_tokens.py), never the token itself. The column
+    # keeps its old name so databases from before are hashed in place, not rebuilt.
+    token_hash = Column("token", String(64), unique=True, nullable=False, index=True)
     name = Column(String(50), nullable=False)
     # Phones are stored masked, plus a hash to match a full number a user types.
     phone_masked = Column(String(20), nullable=False)

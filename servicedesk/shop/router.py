@@ -19,10 +19,12 @@ from servicedesk.auth import Caller, caller, end_user
 from servicedesk.context import DeskContext
 from servicedesk.errors import RuleViolation
 from servicedesk.shop import after_sales, invoices, orders, views
+from servicedesk.shop.customer_tokens import token_hash
 from servicedesk.shop.customers import known_customer
 from servicedesk.shop.models import Customer, Invoice, Order
 from servicedesk.shop.phone_check import PhoneCheck
 from servicedesk.shop.products import search_products
+from servicedesk.shop.seed_catalogue import DEMO_CUSTOMERS
 from servicedesk.throttle import Policy
 
 
@@ -91,17 +93,21 @@ def build_shop_router(desk: DeskContext) -> APIRouter:
         customers = session.execute(
             select(Customer).where(Customer.demo.is_(True)).order_by(Customer.id)
         ).scalars()
+        # The database keeps only hashes; the demo tokens are public, in the seed. An
+        # erased demo customer's token is no longer one of them: not listed.
+        tokens = {token_hash(t[0]): t[0] for t in DEMO_CUSTOMERS}
         return {
             "customers": [
                 {
                     **views.customer_view(c),
-                    "token": c.token,
+                    "token": tokens[c.token_hash],
                     "orders": [
                         {"order_no": o.order_no, "status": o.status}
                         for o in orders.recent_orders(c, 20)
                     ],
                 }
                 for c in customers
+                if c.token_hash in tokens
             ]
         }
 

@@ -13,6 +13,7 @@ from typing import List, Optional
 from sqlalchemy.orm import Session
 
 from servicedesk.masking import mask_phone
+from servicedesk.shop.customer_tokens import token_hash
 from servicedesk.shop.customers import phone_hash
 from servicedesk.shop.models import (
     Address,
@@ -86,7 +87,7 @@ class Builder:
         self, token: str, name: str, phone: str, level: str, demo: bool
     ) -> Customer:
         customer = Customer(
-            token=token,
+            token_hash=token_hash(token),
             name=name,
             phone_masked=mask_phone(phone),
             phone_hash=phone_hash(phone),

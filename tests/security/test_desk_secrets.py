@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from servicedesk.db import make_engine, make_session_factory
+from servicedesk.shop.customer_tokens import token_hash
 from servicedesk.shop.models import Customer
 from tests.servicedesk.seeded_app import seeded_client
 
@@ -26,7 +27,7 @@ def desk(tmp_path_factory):
 def stored_customer(url, token):
     with make_session_factory(make_engine(url))() as session:
         customer = session.execute(
-            select(Customer).where(Customer.token == token)
+            select(Customer).where(Customer.token_hash == token_hash(token))
         ).scalar_one()
         return customer.phone_masked, customer.phone_hash
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from servicedesk.knowledge.models import KbMiss
 from servicedesk.privacy.models import CustomerConversation
 from servicedesk.service.models import AuditEntry
+from servicedesk.shop.customer_tokens import token_hash
 from servicedesk.shop.models import Customer
 from tests.security.desk_clock import ManualClock
 from tests.security.privacy_helpers import LINA, TOKEN, agent, bot, found_in
@@ -47,7 +48,7 @@ def sessions(client):
 def lina_id(client) -> int:
     with sessions(client)() as session:
         return session.execute(
-            select(Customer.id).where(Customer.token == LINA["token"])
+            select(Customer.id).where(Customer.token_hash == token_hash(LINA["token"]))
         ).scalar_one()
 
 

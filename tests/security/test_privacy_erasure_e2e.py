@@ -18,6 +18,7 @@ import requests
 from sqlalchemy import select
 
 from servicedesk.db import make_engine, make_session_factory
+from servicedesk.shop.customer_tokens import token_hash
 from servicedesk.shop.models import Customer
 from servicedesk.shop.seed_builder import Builder
 from tests.security.privacy_helpers import found_in
@@ -33,7 +34,9 @@ def add_customer(stack) -> dict:
         builder = Builder(session, random.Random(7), datetime(2026, 1, 1))
         builder.add_customer(token, NAME, PHONE, "normal", demo=False)
     with make_session_factory(engine)() as session:
-        found = session.execute(select(Customer.id).where(Customer.token == token))
+        found = session.execute(
+            select(Customer.id).where(Customer.token_hash == token_hash(token))
+        )
         customer_id = found.scalar_one()
     engine.dispose()
     return {"id": customer_id, "token": token}

@@ -9,6 +9,7 @@ from servicedesk.db import make_engine, make_session_factory
 from servicedesk.errors import RuleViolation
 from servicedesk.service import agents, handoffs
 from servicedesk.service.models import Agent, AuditEntry
+from servicedesk.shop.customer_tokens import token_hash
 from servicedesk.shop.models import Customer
 
 NOW = datetime(2026, 11, 21, 12, 0)
@@ -21,9 +22,9 @@ def session(tmp_path):
         agents.ensure_demo_agents(session)
         session.add_all(
             [
-                Customer(token="vip", name="张伟", phone_masked="138****8000",
+                Customer(token_hash=token_hash("vip"), name="张伟", phone_masked="138****8000",
                          phone_hash="x", level="vip", registered_at=NOW),
-                Customer(token="normal", name="李娜", phone_masked="139****5678",
+                Customer(token_hash=token_hash("normal"), name="李娜", phone_masked="139****5678",
                          phone_hash="y", level="normal", registered_at=NOW),
             ]
         )  # fmt: skip
@@ -32,7 +33,9 @@ def session(tmp_path):
 
 
 def customer(session, token):
-    return session.execute(select(Customer).where(Customer.token == token)).scalar_one()
+    return session.execute(
+        select(Customer).where(Customer.token_hash == token_hash(token))
+    ).scalar_one()
 
 
 def agent(session, username):
