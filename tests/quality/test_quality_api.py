@@ -89,7 +89,7 @@ def test_angry_customer_to_review_with_live_reply_flags(client, clock, agent1, l
     clock.now = NOW + timedelta(seconds=20)
     client.post(f"{path}/messages", json={"text": "您好，非常抱歉"}, headers=agent1)
     client.post(
-        f"/api/handoffs/quality-angry-1/messages",
+        "/api/handoffs/quality-angry-1/messages",
         json={"text": "到底什么时候到？？"},
         headers=BOT,
     )
