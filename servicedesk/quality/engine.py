@@ -26,6 +26,7 @@ GAP_WORDS = 2
 NEGATIONS = {
     "不", "不能", "无法", "没法", "没办法", "不敢", "不会", "没有", "不要", "别",
     "切勿", "请勿", "勿", "禁止", "严禁", "不可能", "难以", "并不", "从不", "不得",
+    "不太", "不怎么", "不是很", "不够", "没那么",
 }  # fmt: skip
 CLAUSE_ENDS = set("，。！？；,.!?;\n")
 # How far back (in words, within the clause) a negation reaches.
