@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import requests
 from sqlalchemy import select
@@ -27,15 +27,27 @@ logger = logging.getLogger(__name__)
 KIND = "angry_customer_waiting"
 # The customer's latest messages that count: anger said long ago may have passed.
 RECENT_MESSAGES = 3
+# Every open workbench asks on each change: a waiting conversation is read once per
+# new message (and word list), not once per question.
+_read: Dict[Tuple[int, int, int], List[str]] = {}
+_READ_LIMIT = 2000
 
 
 def customer_emotions(session: Session, handoff: Handoff) -> List[str]:
-    matcher = engine.cached_matcher(enabled_words(session))
+    words = tuple(sorted(enabled_words(session)))
+    matcher = engine.cached_matcher(words)
+    key = (handoff.id, max((m.id for m in handoff.messages), default=0), hash(words))
+    known = _read.get(key)
+    if known is not None:
+        return known
     emotions = []
     for turn in handoff_turns(handoff):
         if turn.role == "user":
             abuse = sum(1 for h in matcher.find(turn.text) if h.category == "abuse")
             emotions.append(emotion.emotion_of(turn.text, abuse))
+    if len(_read) >= _READ_LIMIT:
+        _read.clear()
+    _read[key] = emotions
     return emotions
 
 
