@@ -692,12 +692,21 @@
     box.appendChild(form);
   }
 
+  // Both retrieval channels, so staff see whether meaning or wording found the entry.
+  function channelScores(h) {
+    if (h.lexical === undefined) return "";
+    var parts = [];
+    if (h.dense !== null && h.dense !== undefined) parts.push("语义 " + h.dense.toFixed(2));
+    parts.push("字面 " + h.lexical.toFixed(2));
+    return "（" + parts.join(" · ") + "）";
+  }
+
   function renderHits(list, hits, onPick, pickLabel) {
     clear(list);
     hits.forEach(function (h) {
       var li = el("li");
       li.appendChild(el("strong", null, h.question));
-      li.appendChild(el("span", "muted", " 相似度 " + h.score.toFixed(2) + (h.enabled ? "" : "（停用）")));
+      li.appendChild(el("span", "muted", " 相似度 " + h.score.toFixed(2) + channelScores(h) + (h.enabled ? "" : "（停用）")));
       if (onPick) {
         var pick = el("button", null, pickLabel);
         pick.type = "button";
