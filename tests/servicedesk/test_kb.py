@@ -172,7 +172,7 @@ def test_a_lexicon_word_stays_whole_and_counts_as_its_canonical_form():
 def test_try_a_question_shows_each_channels_score(client, staff):
     hits = client.get(
         "/api/agent/kb/search",
-        params={"q": "收到东西以后再付现金行不行"},
+        params={"q": "东西到手了再掏钱可以吗"},
         headers=staff,
     ).json()["hits"]
     top = hits[0]
