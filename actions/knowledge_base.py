@@ -100,30 +100,38 @@ class ActionKbAnswer(Action):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
-        text = tracker.latest_message.get("text") or ""
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        # The sub-intent means something only when the NLU is sure it is a faq.
-        key, confidence = faq_key(tracker) if intent == "faq" else (None, 0.0)
-        try:
-            result = backend.client.kb_answer(
-                identity_of(tracker),
-                "" if text.startswith("/") else text,
-                key,
-                confidence,
-                chosen_entry(tracker),
-                answer_only=self.answer_only,
-            )
-        except (ServiceDeskError, ServiceDeskUnavailable) as exc:
-            logger.error("knowledge base failed: %s", exc)
-            return [
-                SlotSet(
-                    "kb_result",
-                    KbResult.NONE if self.answer_only else KbResult.UNAVAILABLE,
-                )
-            ]
-        if self.answer_only and result.get("outcome") != "answer":
-            return [SlotSet("kb_result", KbResult.NONE)]
-        return outcome_slots(result, tracker)
+        return lookup(tracker, self.answer_only)
+
+
+# The NLU's guesses for which only a clear match in the knowledge base answers.
+OFF_TOPIC_INTENTS = ("out_of_scope", "chitchat")
+
+
+def lookup(tracker: Tracker, answer_only: bool) -> List[Dict[Text, Any]]:
+    """The knowledge base's outcome for the latest message, as kb_* slots. With
+    answer_only, only a confident answer counts and nothing is recorded as unanswered."""
+    text = tracker.latest_message.get("text") or ""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    # The sub-intent means something only when the NLU is sure it is a faq.
+    key, confidence = faq_key(tracker) if intent == "faq" else (None, 0.0)
+    try:
+        result = backend.client.kb_answer(
+            identity_of(tracker),
+            "" if text.startswith("/") else text,
+            key,
+            confidence,
+            chosen_entry(tracker),
+            answer_only=answer_only,
+            off_topic=intent in OFF_TOPIC_INTENTS,
+        )
+    except (ServiceDeskError, ServiceDeskUnavailable) as exc:
+        logger.error("knowledge base failed: %s", exc)
+        return [
+            SlotSet("kb_result", KbResult.NONE if answer_only else KbResult.UNAVAILABLE)
+        ]
+    if answer_only and result.get("outcome") != "answer":
+        return [SlotSet("kb_result", KbResult.NONE)]
+    return outcome_slots(result, tracker)
 
 
 class ActionKbFeedback(Action):

@@ -306,6 +306,7 @@ class ServiceDeskClient:
         key_confidence: float = 0.0,
         entry_id: Optional[int] = None,
         answer_only: bool = False,
+        off_topic: bool = False,
     ) -> Dict[str, Any]:
         return self._call(
             "POST",
@@ -317,6 +318,7 @@ class ServiceDeskClient:
                 "key_confidence": key_confidence,
                 "entry_id": entry_id,
                 "record": not answer_only,
+                "off_topic": off_topic,
             },
         )
 

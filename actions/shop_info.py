@@ -11,8 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import backend
 from actions.identity import identity_of
+from actions.knowledge_base import lookup
 from actions.order_lookup import requested_order_no
-from actions.outcomes import PaymentResult, ProductResult
+from actions.outcomes import KbResult, PaymentResult, ProductResult
 from actions.servicedesk_client import ServiceDeskError, ServiceDeskUnavailable
 
 logger = logging.getLogger(__name__)
@@ -76,15 +77,22 @@ class ActionQueryPayment(Action):
     ) -> List[Dict[Text, Any]]:
         order_no = requested_order_no(tracker)
         identity = identity_of(tracker)
+        # Without an order it is a policy question ("支持货到付款吗"): the knowledge
+        # base's answer when it has a confident one, else the general reply.
         if not order_no or not identity.customer_token:
-            return [SlotSet("payment_result", PaymentResult.GENERAL)]
+            return [
+                SlotSet("payment_result", PaymentResult.GENERAL),
+                *lookup(tracker, True),
+            ]
+        no_answer = SlotSet("kb_result", KbResult.NONE)
         try:
             payment = backend.client.payment(order_no, identity)
         except ServiceDeskError:
-            return [SlotSet("payment_result", PaymentResult.GENERAL)]
+            return [SlotSet("payment_result", PaymentResult.GENERAL), no_answer]
         except ServiceDeskUnavailable:
-            return [SlotSet("payment_result", PaymentResult.UNAVAILABLE)]
+            return [SlotSet("payment_result", PaymentResult.UNAVAILABLE), no_answer]
         return [
+            no_answer,
             SlotSet("payment_result", payment_result(payment["payment_status"])),
             SlotSet("order_no", order_no),
             SlotSet("order_total", payment["amount"]),

@@ -38,6 +38,9 @@ class Settings:
     # Knowledge-base confidence: answer at or above, suggest three at or above.
     kb_answer_threshold: float = 0.68
     kb_suggest_threshold: float = 0.68
+    # When the NLU took the message for small talk or off-topic, the knowledge base
+    # answers only where no development-set out-of-scope question is answered.
+    kb_off_topic_threshold: float = 0.78
     # The e5 dense channel beside the lexical one (off: lexical only, no encoder loaded,
     # with the lexical channel's own thresholds unless they are set).
     kb_dense: bool = True
@@ -81,6 +84,9 @@ class Settings:
             rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
             rasa_token=os.environ.get("RASA_AUTH_TOKEN", ""),
             kb_answer_threshold=float(os.environ.get("KB_ANSWER_THRESHOLD", answer_at)),
+            kb_off_topic_threshold=float(
+                os.environ.get("KB_OFF_TOPIC_THRESHOLD", "0.78")
+            ),
             kb_suggest_threshold=float(
                 os.environ.get("KB_SUGGEST_THRESHOLD", suggest_at)
             ),

@@ -24,6 +24,14 @@ OFF_TOPIC = [
     "帮我翻译一下hello world",
 ]
 GIBBERISH = ["asdfghjkl", "啊啊啊哦哦哦嗯嗯", "sdfj lkwe"]
+# Policy questions sharing few words with their entry, and a phrase of its answer.
+KB_PARAPHRASES = [
+    ("收到东西以后再付现金行不行", "暂不支持货到付款"),
+    ("刚买完就降了五十能补差价吗", "7 天价保"),
+    ("能不能寄到香港", "中国大陆地区全部可以配送"),
+    ("我在新疆邮费要加多少", "偏远地区另加"),
+    ("衣服洗了一次缩水了还能退吗", "不影响二次销售"),
+]
 
 
 def business_flow_started(tracker) -> bool:
@@ -52,6 +60,13 @@ def test_a_policy_question_is_answered_without_asking_which_order(stack, number)
     tracker = stack.tracker(sender)
     assert "action_kb_answer" in action_names(tracker)
     assert not business_flow_started(tracker)
+
+
+@pytest.mark.parametrize("number", range(len(KB_PARAPHRASES)))
+def test_a_paraphrased_policy_question_gets_its_entrys_answer(stack, number):
+    question, answer = KB_PARAPHRASES[number]
+    reply = texts(stack.say(f"kb-paraphrase-{number}", question))
+    assert answer in reply
 
 
 def test_a_question_inside_the_return_form_is_answered_then_asked_again(stack):

@@ -37,6 +37,8 @@ class AnswerIn(BaseModel):
     key_confidence: float = 0.0
     entry_id: Optional[int] = None
     record: bool = True
+    # The NLU took it for small talk or off-topic: only a clearer match answers.
+    off_topic: bool = False
 
 
 class FeedbackIn(BaseModel):
@@ -104,9 +106,12 @@ def build_knowledge_router(desk: DeskContext) -> APIRouter:
             }
         hits = searcher.search(session, body.query, now)
         best = hits[0].score if hits else 0.0
-        decided = search.outcome(
-            hits, settings.kb_answer_threshold, settings.kb_suggest_threshold
+        answer_at = (
+            settings.kb_off_topic_threshold
+            if body.off_topic
+            else settings.kb_answer_threshold
         )
+        decided = search.outcome(hits, answer_at, settings.kb_suggest_threshold)
         if decided == "answer":
             entry = kb.find(session, hits[0].entry_id)
             return {

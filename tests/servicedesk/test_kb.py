@@ -190,3 +190,14 @@ def test_try_a_question_is_for_staff_only(client):
         ).status_code
         == 401
     )
+
+
+def test_an_off_topic_guess_needs_a_clearer_match(client):
+    # Close to "客服让我加微信" (an entry on fake service calls), but not close enough
+    # for a message the NLU took for off-topic.
+    assert ask(client, "帮我打开微信", record=False)["outcome"] == "answer"
+    off_topic = ask(client, "帮我打开微信", record=False, off_topic=True)
+    assert off_topic["outcome"] != "answer"
+    # A clear match still answers.
+    shipping = ask(client, "运费怎么收", off_topic=True)
+    assert shipping["outcome"] == "answer"
