@@ -1,0 +1,394 @@
+"""Incremental, idempotent derivation: raw events + the desk's facts -> session rows.
+
+Each run reads the events added since the last run (the `events` cursor), and re-derives
+every session of the conversations they belong to, plus the sessions still open. A
+session row is a function of its events and of the desk's rows for that conversation
+(handoffs, their ratings, bot ratings, the customer link), so deriving it again writes
+the same values: re-running changes nothing. Sessions that close in a run (a new session
+started, or idle for ANALYTICS_IDLE_CLOSE_MINUTES with nobody in the queue) are announced
+once to the session-closed hooks, after the commit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Dict, List, Optional, Sequence, Set, Tuple
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from servicedesk.analytics.hooks import SessionClosedHooks, session_closed
+from servicedesk.analytics.models import BotRating
+from servicedesk.analytics.sessions import (
+    SessionFacts,
+    Turn,
+    parse_rows,
+    session_facts,
+    split_sessions,
+)
+from servicedesk.analytics.store import (
+    Cursor,
+    HandoffRow,
+    IntentRow,
+    RawEvent,
+    SessionRow,
+)
+from servicedesk.privacy.models import CustomerConversation
+from servicedesk.service.models import Agent, Handoff
+
+CHUNK = 400
+OPEN_HANDOFF_STATES = ("queued", "serving")
+# Ratings of 4 or 5 out of 5 count as satisfied.
+SATISFIED_FROM = 4
+
+
+@dataclass
+class DeriveCounts:
+    events: int = 0
+    conversations: int = 0
+    sessions: int = 0
+    closed: int = 0
+
+
+def desk_utc(value: Optional[datetime]) -> Optional[datetime]:
+    """The desk stores naive local time (its clock is datetime.now)."""
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def seconds(start: Optional[datetime], end: Optional[datetime]) -> Optional[float]:
+    if start is None or end is None:
+        return None
+    return round(max((end - start).total_seconds(), 0.0), 3)
+
+
+class Buckets:
+    """Day and hour strings in the shop's time zone."""
+
+    def __init__(self, utc_offset_hours: float) -> None:
+        self.offset = timedelta(hours=utc_offset_hours)
+
+    def __call__(self, at_utc: datetime) -> Tuple[str, str]:
+        local = at_utc + self.offset
+        return local.strftime("%Y-%m-%d"), local.strftime("%Y-%m-%d %H")
+
+
+@dataclass
+class DeskFacts:
+    handoffs: Dict[str, List[Handoff]]
+    ratings: Dict[str, List[BotRating]]
+    customers: Dict[str, int]
+    usernames: Dict[str, str]
+
+
+def outcome_of(facts: SessionFacts, handoffs: Sequence[Handoff]) -> str:
+    if facts.user_turns == 0:
+        return "empty"
+    if facts.ticket_no:
+        return "ticket"
+    if any(h.claimed_at for h in handoffs):
+        return "handed_over"
+    if handoffs or facts.handoff_requests or facts.last_user_fell_back:
+        # Left the queue (or found nobody), or left right after the bot failed them.
+        return "abandoned"
+    return "self_served"
+
+
+class Deriver:
+    def __init__(
+        self,
+        analytics: Engine,
+        desk_sessions: sessionmaker,
+        utc_offset_hours: float = 8.0,
+        idle_close_minutes: float = 30.0,
+        hooks: SessionClosedHooks = session_closed,
+    ) -> None:
+        self.analytics = sessionmaker(bind=analytics, future=True)
+        self.desk_sessions = desk_sessions
+        self.buckets = Buckets(utc_offset_hours)
+        self.idle = timedelta(minutes=idle_close_minutes)
+        self.hooks = hooks
+
+    def run(self, now_utc: datetime) -> DeriveCounts:
+        counts = DeriveCounts()
+        announce: List[Tuple[str, List[Turn]]] = []
+        with self.analytics() as db:
+            cursor = db.get(Cursor, "events") or Cursor(name="events", value=0)
+            top = db.execute(select(func.max(RawEvent.id))).scalar() or 0
+            new = set(
+                db.execute(
+                    select(RawEvent.sender_id)
+                    .where(RawEvent.id > cursor.value, RawEvent.id <= top)
+                    .distinct()
+                ).scalars()
+            )
+            counts.events = top - cursor.value
+            still_open = set(
+                db.execute(
+                    select(SessionRow.sender_id).where(SessionRow.closed.is_(False))
+                ).scalars()
+            )
+            senders = sorted((new | still_open) - {None})
+            counts.conversations = len(senders)
+            for start in range(0, len(senders), CHUNK):
+                chunk = senders[start : start + CHUNK]
+                derived = self._derive(db, chunk, top, now_utc, announce)
+                counts.sessions += derived
+            cursor.value = top
+            db.merge(cursor)
+            db.commit()
+        counts.closed = len(announce)
+        for key, turns in announce:
+            self.hooks.notify(key, turns)
+        return counts
+
+    def _desk_facts(self, senders: Sequence[str]) -> DeskFacts:
+        handoffs: Dict[str, List[Handoff]] = defaultdict(list)
+        ratings: Dict[str, List[BotRating]] = defaultdict(list)
+        customers: Dict[str, int] = {}
+        with self.desk_sessions() as desk:
+            for handoff in desk.execute(
+                select(Handoff)
+                .where(Handoff.conversation_id.in_(senders))
+                .order_by(Handoff.id)
+            ).scalars():
+                handoffs[handoff.conversation_id].append(handoff)
+                if handoff.agent is not None:
+                    handoff.agent_username = handoff.agent.username
+                else:
+                    handoff.agent_username = None
+                if handoff.customer_id and handoff.conversation_id not in customers:
+                    customers[handoff.conversation_id] = handoff.customer_id
+            for rating in desk.execute(
+                select(BotRating)
+                .where(BotRating.conversation_id.in_(senders))
+                .order_by(BotRating.id)
+            ).scalars():
+                ratings[rating.conversation_id].append(rating)
+            for link in desk.execute(
+                select(CustomerConversation)
+                .where(CustomerConversation.conversation_id.in_(senders))
+                .order_by(CustomerConversation.id)
+            ).scalars():
+                customers[link.conversation_id] = link.customer_id
+            usernames = {
+                a.display_name: a.username
+                for a in desk.execute(select(Agent)).scalars()
+            }
+        return DeskFacts(handoffs, ratings, customers, usernames)
+
+    def _derive(
+        self,
+        db: Session,
+        senders: Sequence[str],
+        top: int,
+        now: datetime,
+        announce: List[Tuple[str, List[Turn]]],
+    ) -> int:
+        by_sender: Dict[str, List[Tuple[int, str]]] = defaultdict(list)
+        for row_id, sender, data in db.execute(
+            select(RawEvent.id, RawEvent.sender_id, RawEvent.data)
+            .where(RawEvent.sender_id.in_(senders), RawEvent.id <= top)
+            .order_by(RawEvent.id)
+        ):
+            by_sender[sender].append((row_id, data))
+        desk = self._desk_facts(senders)
+        existing = {
+            row.session_key: row
+            for row in db.execute(
+                select(SessionRow).where(SessionRow.sender_id.in_(senders))
+            ).scalars()
+        }
+        keys = select(SessionRow.session_key).where(SessionRow.sender_id.in_(senders))
+        self._intents: Dict[str, Dict[str, IntentRow]] = defaultdict(dict)
+        for intent_row in db.execute(
+            select(IntentRow).where(IntentRow.session_key.in_(keys))
+        ).scalars():
+            self._intents[intent_row.session_key][intent_row.intent] = intent_row
+        self._handoffs: Dict[str, HandoffRow] = {
+            h.handoff_no: h
+            for h in db.execute(
+                select(HandoffRow).where(HandoffRow.session_key.in_(keys))
+            ).scalars()
+        }
+        derived = 0
+        for sender in senders:
+            sessions = split_sessions(parse_rows(by_sender.get(sender, [])))
+            facts = [session_facts(sender, s, desk.usernames) for s in sessions]
+            for index, fact in enumerate(facts):
+                until = facts[index + 1].start_at if index + 1 < len(facts) else None
+                handoffs = [
+                    h
+                    for h in desk.handoffs.get(sender, [])
+                    if desk_utc(h.created_at) >= fact.start_at - timedelta(seconds=5)
+                    and (until is None or desk_utc(h.created_at) < until)
+                ]
+                ratings = [
+                    r
+                    for r in desk.ratings.get(sender, [])
+                    if desk_utc(r.created_at) >= fact.start_at
+                    and (until is None or desk_utc(r.created_at) < until)
+                ]
+                waiting = any(h.state in OPEN_HANDOFF_STATES for h in handoffs)
+                closed = until is not None or (
+                    not waiting and now - fact.end_at >= self.idle
+                )
+                row = existing.get(fact.session_key)
+                was_closed = bool(row and row.closed)
+                row = self._write_session(
+                    db, row, fact, handoffs, ratings, desk, closed
+                )
+                derived += 1
+                if closed and not was_closed and fact.user_turns:
+                    announce.append((fact.session_key, fact.turns))
+        return derived
+
+    def _write_session(
+        self,
+        db: Session,
+        row: Optional[SessionRow],
+        fact: SessionFacts,
+        handoffs: Sequence[Handoff],
+        ratings: Sequence[BotRating],
+        desk: DeskFacts,
+        closed: bool,
+    ) -> SessionRow:
+        day, hour = self.buckets(fact.start_at)
+        served = [h for h in handoffs if h.claimed_at]
+        rated = [h for h in handoffs if h.rating]
+        rating, rating_kind = None, None
+        if rated:
+            rating, rating_kind = rated[-1].rating, "human"
+        elif ratings and not handoffs:
+            rating, rating_kind = ratings[-1].rating, "bot"
+        handling = [
+            seconds(desk_utc(h.claimed_at), desk_utc(h.closed_at))
+            for h in served
+            if h.closed_at
+        ]
+        values = dict(
+            sender_id=fact.sender_id,
+            first_event_id=fact.first_event_id,
+            last_event_id=fact.last_event_id,
+            channel=fact.channel,
+            customer_id=desk.customers.get(fact.sender_id),
+            start_at=fact.start_at,
+            end_at=fact.end_at,
+            day=day,
+            hour=hour,
+            user_turns=fact.user_turns,
+            bot_turns=fact.bot_turns,
+            agent_turns=fact.agent_turns,
+            intents=" ".join(fact.intents)[:4000],
+            tasks_started=fact.tasks_started,
+            tasks_completed=fact.tasks_completed,
+            fallbacks=fact.fallbacks,
+            kb_answers=fact.kb_answers,
+            kb_thumbs_down=fact.kb_thumbs_down,
+            handoffs=len(handoffs),
+            handoff_trigger=handoffs[0].trigger if handoffs else None,
+            queue_wait_s=seconds(
+                desk_utc(served[0].created_at), desk_utc(served[0].claimed_at)
+            )
+            if served
+            else None,
+            handling_s=round(sum(handling), 3) if handling else None,
+            agent=served[-1].agent_username if served else None,
+            ticket_no=fact.ticket_no,
+            rating=rating,
+            rating_kind=rating_kind,
+            outcome=outcome_of(fact, handoffs),
+            demo=fact.demo,
+            closed=closed,
+        )
+        if row is None:
+            row = SessionRow(session_key=fact.session_key, **values)
+            db.add(row)
+        else:
+            for name, value in values.items():
+                if getattr(row, name) != value:
+                    setattr(row, name, value)
+        self._write_handoffs(db, fact, handoffs, closed)
+        self._write_intents(db, fact, day, hour)
+        return row
+
+    def _write_handoffs(
+        self,
+        db: Session,
+        fact: SessionFacts,
+        handoffs: Sequence[Handoff],
+        closed: bool,
+    ) -> None:
+        for handoff in handoffs:
+            requested = desk_utc(handoff.created_at)
+            day, hour = self.buckets(requested)
+            never_served = handoff.claimed_at is None
+            values = dict(
+                session_key=fact.session_key,
+                channel=fact.channel,
+                day=day,
+                hour=hour,
+                trigger=handoff.trigger,
+                requested_at=requested,
+                queue_wait_s=seconds(requested, desk_utc(handoff.claimed_at)),
+                handling_s=seconds(
+                    desk_utc(handoff.claimed_at), desk_utc(handoff.closed_at)
+                ),
+                agent=handoff.agent_username,
+                state=handoff.state,
+                abandoned=never_served
+                and (handoff.state in ("cancelled", "closed") or closed),
+                rating=handoff.rating,
+                demo=fact.demo,
+            )
+            row = self._handoffs.get(handoff.handoff_no)
+            if row is None:
+                row = HandoffRow(handoff_no=handoff.handoff_no, **values)
+                self._handoffs[handoff.handoff_no] = row
+                db.add(row)
+            else:
+                for name, value in values.items():
+                    if getattr(row, name) != value:
+                        setattr(row, name, value)
+
+    def _write_intents(
+        self, db: Session, fact: SessionFacts, day: str, hour: str
+    ) -> None:
+        wanted = fact.intent_counts()
+        have = self._intents[fact.session_key]
+        for intent in [i for i in have if i not in wanted]:
+            db.delete(have.pop(intent))
+        for intent, count in wanted.items():
+            row = have.get(intent)
+            values = dict(day=day, hour=hour, channel=fact.channel, count=count)
+            if row is None:
+                row = IntentRow(session_key=fact.session_key, intent=intent, **values)
+                have[intent] = row
+                db.add(row)
+            else:
+                for name, value in values.items():
+                    if getattr(row, name) != value:
+                        setattr(row, name, value)
+
+
+def forget_conversations(db: Session, senders: Set[str]) -> int:
+    """Deletes every analytics row of these conversations (erasure); returns how many
+    events went."""
+    from sqlalchemy import delete
+
+    ids = sorted(senders)
+    removed = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        keys = select(SessionRow.session_key).where(SessionRow.sender_id.in_(chunk))
+        db.execute(delete(IntentRow).where(IntentRow.session_key.in_(keys)))
+        db.execute(delete(HandoffRow).where(HandoffRow.session_key.in_(keys)))
+        db.execute(delete(SessionRow).where(SessionRow.sender_id.in_(chunk)))
+        removed += db.execute(
+            delete(RawEvent).where(RawEvent.sender_id.in_(chunk))
+        ).rowcount
+    return removed
