@@ -18,7 +18,10 @@ class AnalyticsSchedule:
         self._thread: Optional[threading.Thread] = None
 
     def _loop(self) -> None:
-        while not self._stopped.wait(self.interval_s):
+        # The first round soon after start: a fresh dashboard shows what is there.
+        delay = min(self.interval_s, 5.0)
+        while not self._stopped.wait(delay):
+            delay = self.interval_s
             try:
                 self._tick()
             except Exception:  # noqa: BLE001 - the next round tries again

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import declarative_base
+from sqlalchemy.pool import QueuePool
 
 AnalyticsBase = declarative_base()
 
@@ -130,6 +131,8 @@ def make_analytics_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # The Rasa server writes the same file: wait for its commits, do not fail.
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        # Kept connections: closing the last one would checkpoint the log each time.
+        kwargs["poolclass"] = QueuePool
     engine = create_engine(url, **kwargs)
     if sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
