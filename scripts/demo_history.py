@@ -21,19 +21,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select  # noqa: E402
 
 from addons.analytics_broker import MaskedSQLEventBroker  # noqa: E402
-from servicedesk.analytics.history import history  # noqa: E402
-from servicedesk.analytics.models import BotRating  # noqa: E402
+from servicedesk.analytics.history import desk_rows, history  # noqa: E402
 from servicedesk.config import Settings  # noqa: E402
 from servicedesk.db import make_engine, make_session_factory  # noqa: E402
 from servicedesk.service.agents import ensure_demo_agents  # noqa: E402
-from servicedesk.service.models import Agent, Handoff, Ticket  # noqa: E402
+from servicedesk.service.models import Agent  # noqa: E402
 
 DAYS = 30
 PER_DAY = 60
-
-
-def local(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts)  # the desk's naive local time
 
 
 def main() -> int:
@@ -58,44 +53,7 @@ def main() -> int:
             for event in conv.events:
                 broker.publish({"sender_id": conv.sender_id, **event})
                 events += 1
-            for number, h in enumerate(conv.handoffs, 1):
-                session.add(
-                    Handoff(
-                        handoff_no=f"HODEMO{sessions:06d}{number}",
-                        conversation_id=conv.sender_id,
-                        trigger=h.trigger,
-                        urgent=h.trigger == "complaint",
-                        state=h.state,
-                        summary={"demo": True},
-                        agent_id=agents.get(h.agent),
-                        created_at=local(h.created),
-                        claimed_at=local(h.claimed) if h.claimed else None,
-                        closed_at=local(h.closed) if h.closed else None,
-                        resolution="solved" if h.claimed else None,
-                        rating=h.rating,
-                    )
-                )
-                session.flush()
-            if conv.bot_rating:
-                session.add(
-                    BotRating(
-                        conversation_id=conv.sender_id,
-                        rating=conv.bot_rating,
-                        created_at=local(conv.bot_rating_at),
-                    )
-                )
-            if conv.ticket_no:
-                session.add(
-                    Ticket(
-                        ticket_no=conv.ticket_no,
-                        subject="演示留言",
-                        description="演示数据",
-                        state="open" if sessions % 10 == 0 else "closed",
-                        source="message",
-                        created_at=local(conv.ticket_at),
-                        updated_at=local(conv.ticket_at + 3 * 3600),
-                    )
-                )
+            session.add_all(desk_rows(conv, sessions, agents))
     logging.info(
         "demo analytics history: %s conversations, %s events over %s days",
         sessions,

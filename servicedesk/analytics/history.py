@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, Iterator, List, Optional
 
+from servicedesk.analytics.models import BotRating
+from servicedesk.service.models import Handoff, Ticket
+
 CHANNELS = (("socketio", 0.7), ("rest", 0.2), ("wechat", 0.1))
 AGENTS = (("agent1", "客服小王"), ("agent2", "客服小李"))
 # Conversations per hour of the shop's day (UTC+8), relative: quiet at night, peaks at
@@ -109,7 +112,10 @@ class _Writer:
 
 
 def _rating(rng: random.Random, good: float) -> int:
-    return rng.choices((5, 4, 3, 2, 1), (good * 0.7, good * 0.3, 0.5, 0.3, 0.2))[0]
+    """A score of 4 or 5 with probability `good`."""
+    bad = 1 - good
+    weights = (good * 0.7, good * 0.3, bad * 0.5, bad * 0.3, bad * 0.2)
+    return rng.choices((5, 4, 3, 2, 1), weights)[0]
 
 
 def _handoff(
@@ -216,7 +222,7 @@ def conversation(
         if not conv.handoffs and rng.random() < 0.5:
             w.action("action_offer_bot_rating")
             w.tick(rng, 5, 20)
-            conv.bot_rating = _rating(rng, 0.85)
+            conv.bot_rating = _rating(rng, 0.8)
             conv.bot_rating_at = w.at
             w.user(str(conv.bot_rating), "inform")
             w.action("action_submit_rating")
@@ -248,3 +254,50 @@ def history(
                     continue
                 n += 1
                 yield conversation(rng, f"{prefix}-{n:06d}", at.timestamp(), busy)
+
+
+def _local(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts)  # the desk's naive local time
+
+
+def desk_rows(conv: Conversation, number: int, agents: Dict[str, int]) -> List[Any]:
+    """The desk's rows of a generated conversation (`agents`: username -> id)."""
+    rows: List[Any] = []
+    for index, h in enumerate(conv.handoffs, 1):
+        rows.append(
+            Handoff(
+                handoff_no=f"HODEMO{number:06d}{index}",
+                conversation_id=conv.sender_id,
+                trigger=h.trigger,
+                urgent=h.trigger == "complaint",
+                state=h.state,
+                summary={"demo": True},
+                agent_id=agents.get(h.agent),
+                created_at=_local(h.created),
+                claimed_at=_local(h.claimed) if h.claimed else None,
+                closed_at=_local(h.closed) if h.closed else None,
+                resolution="solved" if h.claimed else None,
+                rating=h.rating,
+            )
+        )
+    if conv.bot_rating and conv.bot_rating_at:
+        rows.append(
+            BotRating(
+                conversation_id=conv.sender_id,
+                rating=conv.bot_rating,
+                created_at=_local(conv.bot_rating_at),
+            )
+        )
+    if conv.ticket_no and conv.ticket_at:
+        rows.append(
+            Ticket(
+                ticket_no=conv.ticket_no,
+                subject="演示留言",
+                description="演示数据",
+                state="open" if number % 10 == 0 else "closed",
+                source="message",
+                created_at=_local(conv.ticket_at),
+                updated_at=_local(conv.ticket_at + 3 * 3600),
+            )
+        )
+    return rows

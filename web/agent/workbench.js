@@ -82,6 +82,7 @@
     sessionStorage.removeItem(TOKEN_KEY);
     clearTimeout(reconnectTimer);
     if (events) events.close();
+    if (window.WorkbenchDashboard) window.WorkbenchDashboard.stop();
     $("app").hidden = true;
     $("login").hidden = false;
     $("username").focus();
@@ -123,6 +124,7 @@
     $("login").hidden = true;
     $("app").hidden = false;
     showMe();
+    if (window.WorkbenchDashboard) window.WorkbenchDashboard.start(me, token);
     connectEvents();
     refresh();
   }
@@ -169,7 +171,7 @@
       Array.prototype.forEach.call(document.querySelectorAll("[data-tab]"), function (t) {
         t.setAttribute("aria-selected", t === tab ? "true" : "false");
       });
-      ["chats", "tickets", "kb", "audit"].forEach(function (name) { $("tab-" + name).hidden = name !== activeTab; });
+      ["chats", "tickets", "kb", "audit", "dashboard"].forEach(function (name) { $("tab-" + name).hidden = name !== activeTab; });
       refresh();
     });
   });
