@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -378,17 +378,26 @@ class Deriver:
 def forget_conversations(db: Session, senders: Set[str]) -> int:
     """Deletes every analytics row of these conversations (erasure); returns how many
     events went."""
-    from sqlalchemy import delete
-
     ids = sorted(senders)
     removed = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         keys = select(SessionRow.session_key).where(SessionRow.sender_id.in_(chunk))
-        db.execute(delete(IntentRow).where(IntentRow.session_key.in_(keys)))
-        db.execute(delete(HandoffRow).where(HandoffRow.session_key.in_(keys)))
-        db.execute(delete(SessionRow).where(SessionRow.sender_id.in_(chunk)))
+        plain = {"synchronize_session": False}
+        db.execute(
+            delete(IntentRow).where(IntentRow.session_key.in_(keys)),
+            execution_options=plain,
+        )
+        db.execute(
+            delete(HandoffRow).where(HandoffRow.session_key.in_(keys)),
+            execution_options=plain,
+        )
+        db.execute(
+            delete(SessionRow).where(SessionRow.sender_id.in_(chunk)),
+            execution_options=plain,
+        )
         removed += db.execute(
-            delete(RawEvent).where(RawEvent.sender_id.in_(chunk))
+            delete(RawEvent).where(RawEvent.sender_id.in_(chunk)),
+            execution_options=plain,
         ).rowcount
     return removed

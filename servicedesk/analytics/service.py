@@ -9,6 +9,7 @@ var/analytics.db when the desk's database is not SQLite.
 from __future__ import annotations
 
 import os
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, List, Optional
@@ -50,6 +51,7 @@ class Analytics:
         self.desk_sessions = desk_sessions
         self.clock = clock
         self._engine: Optional[Engine] = None
+        self._lock = threading.Lock()
         self.notifier = AlertNotifier(settings.webhook_url)
 
     @property
@@ -71,7 +73,10 @@ class Analytics:
         )
 
     def derive(self) -> DeriveCounts:
-        return self.deriver().run(desk_utc(self.clock()))
+        # One run at a time: the schedule and a supervisor's "derive now" would both
+        # insert the same new sessions.
+        with self._lock:
+            return self.deriver().run(desk_utc(self.clock()))
 
     def current_alerts(self) -> List[Alert]:
         now = self.clock()
