@@ -144,7 +144,7 @@ def main() -> None:
         f"{derive_s:.1f} s = {counts.events / derive_s:,.0f} events/s; "
         f"re-run with nothing new {rerun_s * 1000:.0f} ms ({again.sessions} sessions)"
     )
-    print("\n| chart query (30 days, 100k sessions) | p50 ms | p95 ms |")
+    print(f"\n| chart query (30 days, {sessions:,} sessions) | p50 ms | p95 ms |")
     print("|---|---|---|")
     for name, times in timings.items():
         print(

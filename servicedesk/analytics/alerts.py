@@ -61,6 +61,10 @@ class AlertRegistry:
             self._checks.append(check)
         return check
 
+    def unregister(self, check: AlertCheck) -> None:
+        if check in self._checks:
+            self._checks.remove(check)
+
     def evaluate(self, ctx: AlertContext) -> List[Alert]:
         raised = []
         for check in list(self._checks):
