@@ -81,7 +81,7 @@ class Stack:
                 "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
                 "ANALYTICS_DATABASE_URL": self.analytics_url,
                 # Derived within seconds, so tests see a conversation's row soon.
-                "ANALYTICS_INTERVAL_S": "2",
+                "ANALYTICS_INTERVAL_S": "5",
             },
         )
         self.env["SERVICEDESK_URL"] = self.desk.url

@@ -1,7 +1,9 @@
 """Incremental, idempotent derivation: raw events + the desk's facts -> session rows.
 
 Each run reads the events added since the last run (the `events` cursor), and re-derives
-every session of the conversations they belong to, plus the sessions still open. A
+every session of the conversations they belong to, plus the open sessions idle long
+enough to close. (What the desk records about a conversation, a handoff claimed or
+closed, a rating, comes with events of that conversation: the desk drives Rasa.) A
 session row is a function of its events and of the desk's rows for that conversation
 (handoffs, their ratings, bot ratings, the customer link), so deriving it again writes
 the same values: re-running changes nothing. Sessions that close in a run (a new session
@@ -127,9 +129,14 @@ class Deriver:
                 ).scalars()
             )
             counts.events = top - cursor.value
+            # An open session without new events changes only by closing: only those
+            # idle long enough to close are looked at again.
             still_open = set(
                 db.execute(
-                    select(SessionRow.sender_id).where(SessionRow.closed.is_(False))
+                    select(SessionRow.sender_id).where(
+                        SessionRow.closed.is_(False),
+                        SessionRow.end_at <= now_utc - self.idle,
+                    )
                 ).scalars()
             )
             senders = sorted((new | still_open) - {None})
