@@ -14,13 +14,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, List, Optional
 
+from sqlalchemy import delete
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import sessionmaker
 
 from servicedesk.analytics.alerts import Alert, AlertContext, AlertNotifier, alerts
 from servicedesk.analytics.derive import DeriveCounts, Deriver, desk_utc
 from servicedesk.analytics.settings import AnalyticsSettings
-from servicedesk.analytics.store import make_analytics_engine
+from servicedesk.analytics.store import RawEvent, make_analytics_engine
 from servicedesk.privacy.sqlite_scrub import scrub
 
 DEFAULT_URL = "sqlite:///var/analytics.db"
@@ -88,6 +89,19 @@ class Analytics:
         """One scheduled round: derive, then check and announce alerts."""
         self.derive()
         self.notifier.update(self.current_alerts(), desk_utc(self.clock()))
+
+    def forget_raw_events(self, senders: List[str]) -> int:
+        """Deletes the raw events of these conversations (retention)."""
+        deleted = 0
+        with self.sessions() as db:
+            for start in range(0, len(senders), 500):
+                chunk = sorted(senders)[start : start + 500]
+                deleted += db.execute(
+                    delete(RawEvent).where(RawEvent.sender_id.in_(chunk)),
+                    execution_options={"synchronize_session": False},
+                ).rowcount
+            db.commit()
+        return deleted
 
     def scrub(self) -> None:
         scrub(self.engine)

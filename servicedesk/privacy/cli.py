@@ -49,6 +49,9 @@ def run_privacy_command(args: argparse.Namespace, settings: Settings) -> bool:
             )
     else:
         days = settings.retention_days if args.days is None else args.days
-        counts = purge(session_factory, tracker, now, days, actor=CLI_ACTOR)
+        analytics = build_analytics(settings.database_url, session_factory, clock)
+        counts = purge(
+            session_factory, tracker, now, days, actor=CLI_ACTOR, analytics=analytics
+        )
     print(json.dumps(asdict(counts), ensure_ascii=False))
     return True

@@ -28,7 +28,11 @@ def install_privacy(
     app.include_router(build_privacy_router(desk, tracker, analytics))
     schedule = RetentionSchedule(
         lambda: purge(
-            desk.session_factory, tracker, desk.clock(), settings.retention_days
+            desk.session_factory,
+            tracker,
+            desk.clock(),
+            settings.retention_days,
+            analytics=analytics,
         ),
         interval_s=settings.retention_interval_hours * 3600,
         first_delay_s=settings.retention_first_delay_minutes * 60,
