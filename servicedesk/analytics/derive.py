@@ -79,15 +79,35 @@ class Buckets:
         return local.strftime("%Y-%m-%d"), local.strftime("%Y-%m-%d %H")
 
 
+@dataclass(frozen=True)
+class HandoffFact:
+    """A desk handoff as analytics needs it; times in UTC."""
+
+    handoff_no: str
+    trigger: str
+    state: str
+    created_at: datetime
+    claimed_at: Optional[datetime]
+    closed_at: Optional[datetime]
+    agent: Optional[str]  # username
+    rating: Optional[int]
+
+
+@dataclass(frozen=True)
+class RatingFact:
+    created_at: datetime  # UTC
+    rating: int
+
+
 @dataclass
 class DeskFacts:
-    handoffs: Dict[str, List[Handoff]]
-    ratings: Dict[str, List[BotRating]]
+    handoffs: Dict[str, List[HandoffFact]]
+    ratings: Dict[str, List[RatingFact]]
     customers: Dict[str, int]
     usernames: Dict[str, str]
 
 
-def outcome_of(facts: SessionFacts, handoffs: Sequence[Handoff]) -> str:
+def outcome_of(facts: SessionFacts, handoffs: Sequence[HandoffFact]) -> str:
     if facts.user_turns == 0:
         return "empty"
     if facts.ticket_no:
@@ -154,38 +174,64 @@ class Deriver:
         return counts
 
     def _desk_facts(self, senders: Sequence[str]) -> DeskFacts:
-        handoffs: Dict[str, List[Handoff]] = defaultdict(list)
-        ratings: Dict[str, List[BotRating]] = defaultdict(list)
+        handoffs: Dict[str, List[HandoffFact]] = defaultdict(list)
+        ratings: Dict[str, List[RatingFact]] = defaultdict(list)
         customers: Dict[str, int] = {}
         with self.desk_sessions() as desk:
-            for handoff in desk.execute(
-                select(Handoff)
+            agents = desk.execute(
+                select(Agent.id, Agent.username, Agent.display_name)
+            ).all()
+            by_id = {agent_id: username for agent_id, username, _ in agents}
+            for row in desk.execute(
+                select(
+                    Handoff.conversation_id,
+                    Handoff.customer_id,
+                    Handoff.handoff_no,
+                    Handoff.trigger,
+                    Handoff.state,
+                    Handoff.created_at,
+                    Handoff.claimed_at,
+                    Handoff.closed_at,
+                    Handoff.agent_id,
+                    Handoff.rating,
+                )
                 .where(Handoff.conversation_id.in_(senders))
                 .order_by(Handoff.id)
-            ).scalars():
-                handoffs[handoff.conversation_id].append(handoff)
-                if handoff.agent is not None:
-                    handoff.agent_username = handoff.agent.username
-                else:
-                    handoff.agent_username = None
-                if handoff.customer_id and handoff.conversation_id not in customers:
-                    customers[handoff.conversation_id] = handoff.customer_id
-            for rating in desk.execute(
-                select(BotRating)
+            ):
+                handoffs[row.conversation_id].append(
+                    HandoffFact(
+                        handoff_no=row.handoff_no,
+                        trigger=row.trigger,
+                        state=row.state,
+                        created_at=desk_utc(row.created_at),
+                        claimed_at=desk_utc(row.claimed_at),
+                        closed_at=desk_utc(row.closed_at),
+                        agent=by_id.get(row.agent_id),
+                        rating=row.rating,
+                    )
+                )
+                if row.customer_id and row.conversation_id not in customers:
+                    customers[row.conversation_id] = row.customer_id
+            for conversation_id, created_at, rating in desk.execute(
+                select(
+                    BotRating.conversation_id, BotRating.created_at, BotRating.rating
+                )
                 .where(BotRating.conversation_id.in_(senders))
                 .order_by(BotRating.id)
-            ).scalars():
-                ratings[rating.conversation_id].append(rating)
-            for link in desk.execute(
-                select(CustomerConversation)
+            ):
+                ratings[conversation_id].append(
+                    RatingFact(desk_utc(created_at), rating)
+                )
+            for conversation_id, customer_id in desk.execute(
+                select(
+                    CustomerConversation.conversation_id,
+                    CustomerConversation.customer_id,
+                )
                 .where(CustomerConversation.conversation_id.in_(senders))
                 .order_by(CustomerConversation.id)
-            ).scalars():
-                customers[link.conversation_id] = link.customer_id
-            usernames = {
-                a.display_name: a.username
-                for a in desk.execute(select(Agent)).scalars()
-            }
+            ):
+                customers[conversation_id] = customer_id
+        usernames = {display: username for _, username, display in agents}
         return DeskFacts(handoffs, ratings, customers, usernames)
 
     def _derive(
@@ -231,14 +277,14 @@ class Deriver:
                 handoffs = [
                     h
                     for h in desk.handoffs.get(sender, [])
-                    if desk_utc(h.created_at) >= fact.start_at - timedelta(seconds=5)
-                    and (until is None or desk_utc(h.created_at) < until)
+                    if h.created_at >= fact.start_at - timedelta(seconds=5)
+                    and (until is None or h.created_at < until)
                 ]
                 ratings = [
                     r
                     for r in desk.ratings.get(sender, [])
-                    if desk_utc(r.created_at) >= fact.start_at
-                    and (until is None or desk_utc(r.created_at) < until)
+                    if r.created_at >= fact.start_at
+                    and (until is None or r.created_at < until)
                 ]
                 waiting = any(h.state in OPEN_HANDOFF_STATES for h in handoffs)
                 closed = until is not None or (
@@ -259,8 +305,8 @@ class Deriver:
         db: Session,
         row: Optional[SessionRow],
         fact: SessionFacts,
-        handoffs: Sequence[Handoff],
-        ratings: Sequence[BotRating],
+        handoffs: Sequence[HandoffFact],
+        ratings: Sequence[RatingFact],
         desk: DeskFacts,
         closed: bool,
     ) -> SessionRow:
@@ -272,11 +318,7 @@ class Deriver:
             rating, rating_kind = rated[-1].rating, "human"
         elif ratings and not handoffs:
             rating, rating_kind = ratings[-1].rating, "bot"
-        handling = [
-            seconds(desk_utc(h.claimed_at), desk_utc(h.closed_at))
-            for h in served
-            if h.closed_at
-        ]
+        handling = [seconds(h.claimed_at, h.closed_at) for h in served if h.closed_at]
         values = dict(
             sender_id=fact.sender_id,
             first_event_id=fact.first_event_id,
@@ -298,13 +340,11 @@ class Deriver:
             kb_thumbs_down=fact.kb_thumbs_down,
             handoffs=len(handoffs),
             handoff_trigger=handoffs[0].trigger if handoffs else None,
-            queue_wait_s=seconds(
-                desk_utc(served[0].created_at), desk_utc(served[0].claimed_at)
-            )
+            queue_wait_s=seconds(served[0].created_at, served[0].claimed_at)
             if served
             else None,
             handling_s=round(sum(handling), 3) if handling else None,
-            agent=served[-1].agent_username if served else None,
+            agent=served[-1].agent if served else None,
             ticket_no=fact.ticket_no,
             rating=rating,
             rating_kind=rating_kind,
@@ -327,11 +367,11 @@ class Deriver:
         self,
         db: Session,
         fact: SessionFacts,
-        handoffs: Sequence[Handoff],
+        handoffs: Sequence[HandoffFact],
         closed: bool,
     ) -> None:
         for handoff in handoffs:
-            requested = desk_utc(handoff.created_at)
+            requested = handoff.created_at
             day, hour = self.buckets(requested)
             never_served = handoff.claimed_at is None
             values = dict(
@@ -341,11 +381,9 @@ class Deriver:
                 hour=hour,
                 trigger=handoff.trigger,
                 requested_at=requested,
-                queue_wait_s=seconds(requested, desk_utc(handoff.claimed_at)),
-                handling_s=seconds(
-                    desk_utc(handoff.claimed_at), desk_utc(handoff.closed_at)
-                ),
-                agent=handoff.agent_username,
+                queue_wait_s=seconds(requested, handoff.claimed_at),
+                handling_s=seconds(handoff.claimed_at, handoff.closed_at),
+                agent=handoff.agent,
                 state=handoff.state,
                 abandoned=never_served
                 and (handoff.state in ("cancelled", "closed") or closed),
