@@ -25,6 +25,7 @@ from servicedesk.knowledge.exchange import seed_kb
 from servicedesk.knowledge.router import build_knowledge_router
 from servicedesk.pages import add_pages
 from servicedesk.privacy.setup import install_privacy, link_conversations
+from servicedesk.quality.setup import install_quality
 from servicedesk.service.agents import ensure_demo_agents
 from servicedesk.service.rasa_bridge import RasaBridge
 from servicedesk.service.router import build_service_router
@@ -71,6 +72,7 @@ def create_app(
     analytics = build_analytics(settings.database_url, session_factory, clock)
     install_analytics(app, desk, analytics)
     install_privacy(app, desk, analytics)
+    install_quality(app, desk)
     add_pages(app, settings)
     # Only listed origins get Access-Control-Allow-Origin, and never with credentials:
     # the widget's calls carry no cookies, and the workbench is same-origin only.

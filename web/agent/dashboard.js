@@ -2,8 +2,8 @@
  * Supervisor dashboard of the workbench (服务数据 tab) and the alert banner.
  * Figures come from /api/agent/analytics/* (supervisors only); charts are drawn with
  * the vendored Apache ECharts (vendor/echarts.min.js). All data is inserted as text.
- * The workbench calls WorkbenchDashboard.start(me, token) after login and .stop() on
- * logout; everything else happens here.
+ * It follows the workbench's login and logout events; the tab button is shown to
+ * supervisors by the workbench (data-supervisor-only).
  */
 (function () {
   "use strict";
@@ -268,21 +268,18 @@
   });
   window.addEventListener("resize", function () { Object.keys(charts).forEach(function (k) { charts[k].resize(); }); });
 
-  window.WorkbenchDashboard = {
-    start: function (me, agentToken) {
-      var supervisor = me.role === "supervisor";
-      document.querySelector('[data-tab="dashboard"]').hidden = !supervisor;
-      if (!supervisor) return;
-      token = agentToken;
-      clearInterval(alertTimer);
-      checkAlerts();
-      alertTimer = setInterval(checkAlerts, ALERT_EVERY_MS);
-    },
-    stop: function () {
-      token = null;
-      loaded = null;
-      clearInterval(alertTimer);
-      $("alert-banner").hidden = true;
-    },
-  };
+  // The workbench announces login and logout (workbench:ready / workbench:logout).
+  document.addEventListener("workbench:ready", function (event) {
+    if (event.detail.agent.role !== "supervisor") return;
+    token = sessionStorage.getItem("workbench:token");
+    clearInterval(alertTimer);
+    checkAlerts();
+    alertTimer = setInterval(checkAlerts, ALERT_EVERY_MS);
+  });
+  document.addEventListener("workbench:logout", function () {
+    token = null;
+    loaded = null;
+    clearInterval(alertTimer);
+    $("alert-banner").hidden = true;
+  });
 })();
