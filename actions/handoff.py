@@ -265,7 +265,8 @@ def comment_of(text: Text, entity: Optional[Text]) -> Text:
 
 
 class ActionSubmitRating(Action):
-    """Stores the user's rating of the human service with the handoff."""
+    """Stores the user's rating: of the human service with the handoff, otherwise of
+    the bot's own service (bot-only CSAT)."""
 
     def name(self) -> Text:
         return "action_submit_rating"
@@ -278,13 +279,17 @@ class ActionSubmitRating(Action):
     ) -> List[Dict[Text, Any]]:
         text = tracker.latest_message.get("text") or ""
         rating = rating_of(text, next(tracker.get_latest_entity_values("rating"), None))
+        human = tracker.get_slot("handoff_result") == HandoffResult.CLOSED
         if rating is None:
-            return [SlotSet("rating_result", RatingResult.INVALID)]
+            # Praise or a complaint without a score, outside the human service's
+            # rating question, is simply thanked as before.
+            return [SlotSet("rating_result", RatingResult.INVALID if human else None)]
         comment = comment_of(
             text, next(tracker.get_latest_entity_values("rating_comment"), None)
         )
+        rate = backend.client.rate_handoff if human else backend.client.rate_bot_session
         try:
-            backend.client.rate_handoff(tracker.sender_id, rating, comment)
+            rate(tracker.sender_id, rating, comment)
         except (ServiceDeskError, ServiceDeskUnavailable) as exc:
             logger.error("rating failed: %s", exc)
             return [SlotSet("rating_result", RatingResult.UNAVAILABLE)]

@@ -133,6 +133,13 @@ class RatingResult(Outcome):
     UNAVAILABLE = "unavailable"
 
 
+class BotRating(Outcome):
+    """Whether the bot asks for a rating of its own service (slot `bot_rating`)."""
+
+    ASK = "ask"
+    SKIP = "skip"
+
+
 class KbResult(Outcome):
     """A knowledge-base question (slot `kb_result`)."""
 
@@ -153,6 +160,7 @@ SLOTS: Dict[str, Type[Outcome]] = {
     "handoff_result": HandoffResult,
     "ticket_result": TicketResult,
     "rating_result": RatingResult,
+    "bot_rating": BotRating,
     "kb_result": KbResult,
 }
 

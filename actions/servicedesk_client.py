@@ -298,6 +298,20 @@ class ServiceDeskClient:
             json={"rating": rating, "comment": comment},
         )
 
+    def rate_bot_session(
+        self, conversation_id: str, rating: int, comment: str = ""
+    ) -> Dict[str, Any]:
+        return self._call(
+            "POST",
+            "/api/bot-ratings",
+            Identity(),
+            json={
+                "conversation_id": conversation_id,
+                "rating": rating,
+                "comment": comment,
+            },
+        )
+
     def kb_answer(
         self,
         identity: Identity,

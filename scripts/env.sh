@@ -50,5 +50,8 @@ export SERVICEDESK_URL=${SERVICEDESK_URL:-http://127.0.0.1:$SERVICEDESK_PORT}
 # The desk's own default is no demo; `make run` is the demo, so it turns demo mode on
 # (public demo customers and agents, /api/demo) unless SERVICEDESK_DEMO=0 is set.
 export SERVICEDESK_DEMO=${SERVICEDESK_DEMO:-1}
+# Rasa's event broker writes every event (masked) to the analytics store; the desk
+# derives the supervisor's dashboard from the same database.
+export ANALYTICS_DATABASE_URL=${ANALYTICS_DATABASE_URL:-sqlite:///var/analytics.db}
 # The service desk drives handoffs through the Rasa HTTP API (with RASA_AUTH_TOKEN).
 export RASA_URL=${RASA_URL:-http://$RASA_HOST:$RASA_PORT}

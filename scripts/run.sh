@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
+# Demo mode, empty analytics store: 30 days of generated history for the dashboard,
+# landed through the event broker like real conversations (nothing otherwise).
+.venv/bin/python scripts/demo_history.py
+
 pids=()
 stop() {
   trap - INT TERM EXIT

@@ -1,12 +1,16 @@
 """`python -m servicedesk serve` starts the API on 8000; `seed` fills an empty database;
 `kb-vectors` rewrites the seed's shipped e5 vectors after kb_seed.yml changed;
-`erase-customer ID` erases a customer on request; `purge` applies retention now."""
+`erase-customer ID` erases a customer on request; `purge` applies retention now;
+`analytics-derive` derives the analytics rows from the events landed so far."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+from dataclasses import asdict
 
+from servicedesk.analytics.setup import build_analytics
 from servicedesk.clock import shifted_clock
 from servicedesk.config import Settings
 from servicedesk.db import make_engine, make_session_factory
@@ -29,6 +33,9 @@ def main() -> None:
     serve.add_argument("--port", type=int, default=8000)
     commands.add_parser("seed", help="fill an empty database with demo data")
     commands.add_parser("kb-vectors", help="rewrite the knowledge-base seed's vectors")
+    commands.add_parser(
+        "analytics-derive", help="derive session rows from the landed events"
+    )
     add_privacy_commands(commands)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
@@ -37,6 +44,12 @@ def main() -> None:
         return
     if args.command == "kb-vectors":
         print(f"{write_seed_vectors()} wordings embedded")
+        return
+    if args.command == "analytics-derive":
+        session_factory = make_session_factory(make_engine(settings.database_url))
+        clock = shifted_clock(settings.clock_offset_days)
+        analytics = build_analytics(settings.database_url, session_factory, clock)
+        print(json.dumps(asdict(analytics.derive())))
         return
     if args.command == "seed":
         print("seeded" if seed_database(settings) else "database already has data")

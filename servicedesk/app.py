@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.orm import Session
 
+from servicedesk.analytics.setup import build_analytics, install_analytics
 from servicedesk.auth import build_auth
 from servicedesk.clock import Clock, shifted_clock
 from servicedesk.config import Settings
@@ -68,7 +69,9 @@ def create_app(
     app.include_router(build_service_router(desk, bridge))
     app.include_router(build_knowledge_router(desk))
     app.include_router(build_shop_router(desk))
-    install_privacy(app, desk)
+    analytics = build_analytics(settings.database_url, session_factory, clock)
+    install_analytics(app, desk, analytics)
+    install_privacy(app, desk, analytics)
     install_quality(app, desk)
     add_pages(app, settings)
     # Only listed origins get Access-Control-Allow-Origin, and never with credentials:

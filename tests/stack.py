@@ -48,12 +48,17 @@ class Stack:
         self.rasa_port = free_port()
         self.action_port = free_port()
         self.endpoints = workdir / "endpoints.yml"
+        # Rasa's event broker lands every event here; the desk derives analytics from it.
+        self.analytics_url = f"sqlite:///{workdir / 'analytics.db'}"
         self.endpoints.write_text(
             "action_endpoint:\n"
             f"  url: http://127.0.0.1:{self.action_port}/webhook\n"
             "tracker_store:\n"
             "  type: addons.handoff_relay.HandoffRelayTrackerStore\n"
-            f"  url: sqlite:///{workdir / 'tracker.db'}\n",
+            f"  url: sqlite:///{workdir / 'tracker.db'}\n"
+            "event_broker:\n"
+            "  type: addons.analytics_broker.MaskedSQLEventBroker\n"
+            f"  url: {self.analytics_url}\n",
             encoding="utf-8",
         )
         self.env: Dict[str, str] = {
@@ -65,6 +70,7 @@ class Stack:
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         }
         self.env.pop("TRACKER_STORE_URL", None)
+        self.env["ANALYTICS_DATABASE_URL"] = self.analytics_url
         # The desk drives handoffs through this Rasa server's HTTP API.
         # It erases and purges conversations in the same tracker database.
         self.desk = ServiceDeskProcess(
@@ -73,6 +79,9 @@ class Stack:
                 "RASA_URL": self.url,
                 "RASA_AUTH_TOKEN": TOKEN,
                 "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
+                "ANALYTICS_DATABASE_URL": self.analytics_url,
+                # Derived within seconds, so tests see a conversation's row soon.
+                "ANALYTICS_INTERVAL_S": "5",
             },
         )
         self.env["SERVICEDESK_URL"] = self.desk.url

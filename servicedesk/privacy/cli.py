@@ -8,6 +8,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from servicedesk.analytics.setup import build_analytics
 from servicedesk.clock import shifted_clock
 from servicedesk.config import Settings
 from servicedesk.db import make_engine, make_session_factory
@@ -38,12 +39,19 @@ def run_privacy_command(args: argparse.Namespace, settings: Settings) -> bool:
         return False
     session_factory = make_session_factory(make_engine(settings.database_url))
     tracker = TrackerStore(settings.tracker_store_url)
-    now = shifted_clock(settings.clock_offset_days)()
+    clock = shifted_clock(settings.clock_offset_days)
+    now = clock()
     if args.command == "erase-customer":
+        analytics = build_analytics(settings.database_url, session_factory, clock)
         with session_factory() as session:
-            counts = erase_and_scrub(session, tracker, args.customer_id, CLI_ACTOR, now)
+            counts = erase_and_scrub(
+                session, tracker, args.customer_id, CLI_ACTOR, now, analytics
+            )
     else:
         days = settings.retention_days if args.days is None else args.days
-        counts = purge(session_factory, tracker, now, days, actor=CLI_ACTOR)
+        analytics = build_analytics(settings.database_url, session_factory, clock)
+        counts = purge(
+            session_factory, tracker, now, days, actor=CLI_ACTOR, analytics=analytics
+        )
     print(json.dumps(asdict(counts), ensure_ascii=False))
     return True

@@ -4,7 +4,8 @@ What stays is what the shop's accounts and statistics need, with nobody behind i
 customer row (level, registration date) under a placeholder name, orders with amounts,
 dates and status but no consignee, phone or street address, handoffs with their
 trigger, dates, resolution and rating but no words, tickets with state and dates.
-Every conversation linked to the customer is deleted from Rasa's tracker store.
+Every conversation linked to the customer is deleted from Rasa's tracker store and
+from the analytics store (raw events and derived rows).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import re
 import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Iterable, List, Set
+from typing import Iterable, List, Optional, Set
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from servicedesk.analytics.erasure import erase_analytics
+from servicedesk.analytics.service import Analytics
 from servicedesk.db import found
 from servicedesk.knowledge.models import KbMiss
 from servicedesk.privacy.links import linked_conversations
@@ -50,6 +53,7 @@ class ErasureCounts:
     addresses: int = 0
     invoices: int = 0
     kb_misses: int = 0
+    analytics_events: int = 0
 
 
 def _phones_in(text: str) -> List[str]:
@@ -89,6 +93,7 @@ def erase_customer(
     customer_id: int,
     actor: str,
     now: datetime,
+    analytics: Optional[Analytics] = None,
 ) -> ErasureCounts:
     """Erases in the session (the caller commits) and deletes from the tracker store.
 
@@ -162,6 +167,10 @@ def erase_customer(
     session.flush()
 
     counts.tracker_events = tracker.delete_conversations(conversations)
+    if analytics is not None:
+        counts.analytics_events = erase_analytics(
+            session, analytics, conversations, customer.id
+        )
     audit(session, actor, "customer_erase", str(customer.id), now, **asdict(counts))
     return counts
 
@@ -172,13 +181,18 @@ def erase_and_scrub(
     customer_id: int,
     actor: str,
     now: datetime,
+    analytics: Optional[Analytics] = None,
 ) -> ErasureCounts:
-    counts = erase_customer(session, tracker, customer_id, actor, now)
+    counts = erase_customer(session, tracker, customer_id, actor, now, analytics)
     session.commit()
-    scrub_files(session, tracker)
+    scrub_files(session, tracker, analytics)
     return counts
 
 
-def scrub_files(session: Session, tracker: TrackerStore) -> None:
+def scrub_files(
+    session: Session, tracker: TrackerStore, analytics: Optional[Analytics] = None
+) -> None:
     scrub(session.get_bind())
     tracker.scrub()
+    if analytics is not None:
+        analytics.scrub()

@@ -1,5 +1,7 @@
 """Retention: conversations idle for longer than RETENTION_DAYS are deleted from the
-tracker store, and the words of their handoffs are blanked in the desk.
+tracker store and the analytics store's raw events (its derived session rows, which hold
+no words, stay for the statistics), and the words of their handoffs are blanked in the
+desk.
 
 Handoffs keep their trigger, dates, outcome and rating for the statistics; open ones
 (queued, being served) are never touched, whatever their age.
@@ -9,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Optional
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from servicedesk.analytics.service import Analytics
 from servicedesk.privacy.erasure import erase_handoff_content
 from servicedesk.privacy.models import CustomerConversation
 from servicedesk.privacy.sqlite_scrub import scrub
@@ -32,6 +36,7 @@ class PurgeCounts:
     handoffs: int = 0
     handoff_messages: int = 0
     links: int = 0
+    analytics_events: int = 0
 
     @property
     def anything(self) -> bool:
@@ -56,6 +61,7 @@ def purge(
     now: datetime,
     days: float,
     actor: str = "retention",
+    analytics: Optional[Analytics] = None,
 ) -> PurgeCounts:
     cutoff = now - timedelta(days=days)
     counts = PurgeCounts()
@@ -71,10 +77,14 @@ def purge(
         ).rowcount
         # The tracker first: if it fails, the desk rolls back and the next run retries.
         counts.tracker_events = tracker.delete_conversations(idle)
+        if analytics is not None and idle:
+            counts.analytics_events = analytics.forget_raw_events(idle)
         if counts.anything:
             audit(session, actor, "retention_purge", f"{days:g}d", now, **vars(counts))
         session.commit()
         if counts.anything:
             scrub(session.get_bind())
             tracker.scrub()
+            if analytics is not None and counts.analytics_events:
+                analytics.scrub()
     return counts

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Optional
 
 from fastapi import APIRouter, Depends, Path
 from sqlalchemy.orm import Session
 
+from servicedesk.analytics.service import Analytics
 from servicedesk.context import DeskContext
 from servicedesk.errors import RuleViolation
 from servicedesk.privacy.erasure import erase_and_scrub
@@ -16,7 +18,9 @@ from servicedesk.service.models import Agent
 MAX_ID = 2**31 - 1
 
 
-def build_privacy_router(desk: DeskContext, tracker: TrackerStore) -> APIRouter:
+def build_privacy_router(
+    desk: DeskContext, tracker: TrackerStore, analytics: Optional[Analytics] = None
+) -> APIRouter:
     router = APIRouter(prefix="/api/agent/admin")
 
     def supervisor(agent: Agent = Depends(desk.auth.current_agent)) -> Agent:
@@ -31,7 +35,7 @@ def build_privacy_router(desk: DeskContext, tracker: TrackerStore) -> APIRouter:
         session: Session = Depends(desk.get_session),
     ) -> dict:
         counts = erase_and_scrub(
-            session, tracker, customer_id, actor.username, desk.clock()
+            session, tracker, customer_id, actor.username, desk.clock(), analytics
         )
         return {"customer_id": customer_id, "erased": asdict(counts)}
 

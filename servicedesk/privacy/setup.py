@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 from fastapi import Depends, FastAPI
 
+from servicedesk.analytics.service import Analytics
 from servicedesk.context import DeskContext
 from servicedesk.privacy.links import build_link_recorder
 from servicedesk.privacy.retention import purge
@@ -17,13 +20,19 @@ def link_conversations(app: FastAPI, desk: DeskContext) -> None:
     app.router.dependencies.append(Depends(build_link_recorder(desk)))
 
 
-def install_privacy(app: FastAPI, desk: DeskContext) -> RetentionSchedule:
+def install_privacy(
+    app: FastAPI, desk: DeskContext, analytics: Optional[Analytics] = None
+) -> RetentionSchedule:
     settings = desk.settings
     tracker = TrackerStore(settings.tracker_store_url)
-    app.include_router(build_privacy_router(desk, tracker))
+    app.include_router(build_privacy_router(desk, tracker, analytics))
     schedule = RetentionSchedule(
         lambda: purge(
-            desk.session_factory, tracker, desk.clock(), settings.retention_days
+            desk.session_factory,
+            tracker,
+            desk.clock(),
+            settings.retention_days,
+            analytics=analytics,
         ),
         interval_s=settings.retention_interval_hours * 3600,
         first_delay_s=settings.retention_first_delay_minutes * 60,

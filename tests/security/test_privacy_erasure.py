@@ -7,8 +7,11 @@ test_privacy_erasure_e2e.py; this one runs in-process on a real Rasa tracker sto
 from datetime import datetime
 
 import pytest
+from rasa.shared.core.events import UserUttered
 from sqlalchemy import select
 
+from addons.analytics_broker import MaskedSQLEventBroker
+from servicedesk.analytics.store import RawEvent, SessionRow
 from servicedesk.knowledge.models import KbMiss
 from servicedesk.privacy.models import CustomerConversation
 from servicedesk.service.models import AuditEntry
@@ -35,10 +38,22 @@ def tracker(tmp_path):
 
 
 @pytest.fixture
-def client(tmp_path, clock, tracker):
+def client(tmp_path, clock, tracker, monkeypatch):
+    # The analytics store is analytics.db beside the desk's database.
+    monkeypatch.delenv("ANALYTICS_DATABASE_URL", raising=False)
     return seeded_client(
         tmp_path, TOKEN, NOW, clock=clock, tracker_store_url=tracker.url, kb_dense=False
     )
+
+
+def land_in_analytics(client, *conversations):
+    """What the Rasa server's event broker publishes for the tracker's conversations."""
+    broker = MaskedSQLEventBroker(client.app.state.analytics.settings.database_url)
+    for sender, texts in conversations:
+        for text in texts:
+            event = UserUttered(text, timestamp=NOW.timestamp(), input_channel="rest")
+            broker.publish({"sender_id": sender, **event.as_dict()})
+    broker.engine.dispose()
 
 
 def sessions(client):
@@ -103,6 +118,22 @@ def chat_and_hand_off(client, tracker):
     tracker.add(
         "someone-else", NOW, "我的快递到哪了", customer_token="demo-vip-zhangwei"
     )
+    land_in_analytics(
+        client,
+        ("lina-chat", [typed, "我的快递到哪了"]),
+        ("lina-handoff", ["转人工", typed]),
+        ("someone-else", ["我的快递到哪了"]),
+    )
+    rated = client.post(
+        "/api/bot-ratings",
+        json={
+            "conversation_id": "lina-chat",
+            "rating": 5,
+            "comment": f"{LINA['name']}很满意",
+        },
+        headers=bot(),
+    )
+    assert rated.status_code == 201, rated.text
     client.get("/api/customers/me/orders", headers=bot(LINA["token"], "lina-chat"))
     agent1 = agent(client, "agent1")
     client.post("/api/agent/status", json={"status": "online"}, headers=agent1)
@@ -155,8 +186,13 @@ def chat_and_hand_off(client, tracker):
 def test_erasure_leaves_nothing_in_either_database(client, tracker, tmp_path):
     handoff_no = chat_and_hand_off(client, tracker)
     desk_db = tmp_path / "servicedesk.db"
+    analytics_db = tmp_path / "analytics.db"
+    client.app.state.analytics.derive()
     secrets = (LINA["phone"], LINA["name"], LINA["token"])
     assert found_in([tracker.path], *secrets) == list(secrets), "the test saw the data"
+    # The broker's copy is masked (no phone, no token) but holds what she typed.
+    assert found_in([analytics_db], *secrets) == [LINA["name"]]
+    assert analytics_senders(client) == ["lina-chat", "lina-handoff", "someone-else"]
 
     lina = lina_id(client)
     lead = agent(client, "lead")
@@ -167,8 +203,10 @@ def test_erasure_leaves_nothing_in_either_database(client, tracker, tmp_path):
     assert counts["handoffs"] == 1 and counts["tickets"] == 1
     assert counts["kb_misses"] == 1 and counts["orders"] == 3
 
-    assert found_in([desk_db, tracker.path], *secrets) == []
+    assert found_in([desk_db, tracker.path, analytics_db], *secrets) == []
     assert tracker.senders() == ["someone-else"]
+    assert counts["analytics_events"] == 4
+    assert analytics_senders(client) == ["someone-else"]
     assert (
         client.get("/api/customers/me", headers=bot(LINA["token"])).status_code == 401
     )
@@ -183,6 +221,16 @@ def test_erasure_leaves_nothing_in_either_database(client, tracker, tmp_path):
     assert (entry.actor, entry.target) == ("lead", str(lina))
     assert entry.detail["tracker_events"] == counts["tracker_events"]
     assert not links(client)
+
+
+def analytics_senders(client):
+    """Conversations left in the analytics store: raw events and derived sessions."""
+    analytics = client.app.state.analytics
+    with analytics.sessions() as db:
+        raw = set(db.execute(select(RawEvent.sender_id)).scalars())
+        derived = set(db.execute(select(SessionRow.sender_id)).scalars())
+    assert derived <= raw
+    return sorted(raw)
 
 
 def test_erasing_twice_is_harmless(client, tracker):

@@ -8,7 +8,11 @@ import sys
 from datetime import datetime, timedelta
 
 import pytest
+from rasa.shared.core.events import UserUttered
+from sqlalchemy import select
 
+from addons.analytics_broker import MaskedSQLEventBroker
+from servicedesk.analytics.store import SessionRow
 from servicedesk.privacy.retention import purge
 from servicedesk.privacy.tracker import TrackerStore
 from tests.security.desk_clock import ManualClock
@@ -35,7 +39,8 @@ def clock():
 
 
 @pytest.fixture
-def client(tmp_path, clock, tracker):
+def client(tmp_path, clock, tracker, monkeypatch):
+    monkeypatch.delenv("ANALYTICS_DATABASE_URL", raising=False)
     return seeded_client(
         tmp_path, TOKEN, OLD, clock=clock, tracker_store_url=tracker.url, kb_dense=False
     )
@@ -79,6 +84,33 @@ def test_old_conversations_go_and_recent_ones_stay(client, clock, tracker, tmp_p
     files = [tmp_path / "servicedesk.db", tracker.path]
     assert found_in(files, "幸福路8号", "13800001111") == []
     assert found_in(files, "光明路9号") == ["光明路9号"]
+
+
+def test_old_conversations_leave_the_analytics_store_too(
+    client, clock, tracker, tmp_path
+):
+    """The broker's copy of an old conversation goes; its derived session row (no
+    words) stays for the statistics."""
+    analytics = client.app.state.analytics
+    assert analytics.settings.database_url == f"sqlite:///{tmp_path / 'analytics.db'}"
+    broker = MaskedSQLEventBroker(analytics.settings.database_url)
+    for sender, at, text in [
+        ("old-chat", OLD, "旧会话的暗号甲乙丙"),
+        ("recent-chat", RECENT, "新会话的暗号丁戊己"),
+    ]:
+        tracker.add(sender, at, text)
+        event = UserUttered(text, timestamp=at.timestamp(), input_channel="rest")
+        broker.publish({"sender_id": sender, **event.as_dict()})
+    broker.engine.dispose()
+    clock.now = NOW
+    analytics.derive()
+    client.app.state.retention.tick()
+
+    database = [tmp_path / "analytics.db"]
+    assert found_in(database, "甲乙丙", "丁戊己") == ["丁戊己"]
+    with analytics.sessions() as db:
+        derived = sorted(db.execute(select(SessionRow.sender_id)).scalars())
+    assert derived == ["old-chat", "recent-chat"]
 
 
 def test_a_second_purge_changes_nothing(client, clock, tracker):
