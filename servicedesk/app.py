@@ -72,7 +72,9 @@ def create_app(
     analytics = build_analytics(settings.database_url, session_factory, clock)
     install_analytics(app, desk, analytics)
     install_privacy(app, desk, analytics)
-    install_quality(app, desk)
+    quality = install_quality(app, desk)
+    # Every conversation is inspected as soon as analytics sees it closed.
+    analytics.session_closed.register(quality.inspect_closed_session)
     add_pages(app, settings)
     # Only listed origins get Access-Control-Allow-Origin, and never with credentials:
     # the widget's calls carry no cookies, and the workbench is same-origin only.

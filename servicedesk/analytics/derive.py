@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from servicedesk.analytics.hooks import SessionClosedHooks, session_closed
+from servicedesk.analytics.hooks import SessionClosedHooks
 from servicedesk.analytics.models import BotRating
 from servicedesk.analytics.sessions import (
     SessionFacts,
@@ -127,13 +127,13 @@ class Deriver:
         desk_sessions: sessionmaker,
         utc_offset_hours: float = 8.0,
         idle_close_minutes: float = 30.0,
-        hooks: SessionClosedHooks = session_closed,
+        hooks: Optional[SessionClosedHooks] = None,
     ) -> None:
         self.analytics = sessionmaker(bind=analytics, future=True)
         self.desk_sessions = desk_sessions
         self.buckets = Buckets(utc_offset_hours)
         self.idle = timedelta(minutes=idle_close_minutes)
-        self.hooks = hooks
+        self.hooks = hooks or SessionClosedHooks()
 
     def run(self, now_utc: datetime) -> DeriveCounts:
         counts = DeriveCounts()

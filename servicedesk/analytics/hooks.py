@@ -1,10 +1,11 @@
 """Callbacks run once for every conversation session the derivation sees closed.
 
-    from servicedesk.analytics.hooks import session_closed
-
-    @session_closed.register
+    @app.state.analytics.session_closed.register
     def inspect(session_key: str, turns: list) -> None:
         ...  # each turn: .role ('user' | 'bot' | 'agent'), .text, .at (UTC), .agent
+
+One registry per desk app (Analytics.session_closed), so apps in one process (tests)
+do not call each other's callbacks.
 
 A callback that raises is logged and does not stop the others or the derivation; the
 session still counts as announced (a callback keeps its own state if it must retry).
@@ -41,6 +42,3 @@ class SessionClosedHooks:
                 callback(session_key, list(turns))
             except Exception:  # noqa: BLE001 - one hook must not stop the others
                 logger.exception("session-closed hook %r failed", callback)
-
-
-session_closed = SessionClosedHooks()

@@ -20,6 +20,7 @@ from sqlalchemy.orm import sessionmaker
 
 from servicedesk.analytics.alerts import Alert, AlertContext, AlertNotifier, alerts
 from servicedesk.analytics.derive import DeriveCounts, Deriver, desk_utc
+from servicedesk.analytics.hooks import SessionClosedHooks
 from servicedesk.analytics.settings import AnalyticsSettings
 from servicedesk.analytics.store import RawEvent, make_analytics_engine
 from servicedesk.privacy.sqlite_scrub import scrub
@@ -54,6 +55,7 @@ class Analytics:
         self._engine: Optional[Engine] = None
         self._lock = threading.Lock()
         self.notifier = AlertNotifier(settings.webhook_url)
+        self.session_closed = SessionClosedHooks()
 
     @property
     def engine(self) -> Engine:
@@ -71,6 +73,7 @@ class Analytics:
             self.desk_sessions,
             self.settings.utc_offset_hours,
             self.settings.idle_close_minutes,
+            self.session_closed,
         )
 
     def derive(self) -> DeriveCounts:

@@ -42,6 +42,13 @@ class Inspector:
             session.commit()
             return store.inspection_view(row)
 
+    def inspect_closed_session(self, session_key: str, turns: Sequence[Any]) -> None:
+        """Analytics' session-closed hook. A session with an agent in it is inspected
+        when its handoff closes, from the handoff's own transcript: not twice."""
+        if any(turn.role == "agent" for turn in turns):
+            return
+        self.inspect_and_store(session_key, turns)
+
     def inspect_handoff(self, handoff_id: int) -> Optional[QualityInspection]:
         """The bot transcript and the agents' conversation of a handoff, as one."""
         with self.session_factory() as session:

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from addons.analytics_broker import MaskedSQLEventBroker
-from servicedesk.analytics.hooks import session_closed
 from servicedesk.analytics.store import (
     AnalyticsBase,
     Cursor,
@@ -17,6 +16,7 @@ from servicedesk.analytics.store import (
     IntentRow,
     SessionRow,
 )
+from servicedesk.quality.models import QualityInspection
 from tests.analytics import fixture_events as fx
 from tests.security.desk_clock import ManualClock
 from tests.security.privacy_helpers import TOKEN, agent, bot
@@ -73,6 +73,21 @@ def dashboard(client, **params):
     )
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def test_each_closed_bot_session_is_quality_inspected_once(landed):
+    landed.deriver().run(AFTER)
+    landed.deriver().run(AFTER)
+    with landed.desk_sessions() as desk:
+        keys = sorted(
+            desk.execute(select(QualityInspection.session_key)).scalars().all()
+        )
+    senders = [key.split("#")[0] for key in keys]
+    # Bot-only sessions, once each; c-two had agents: its handoffs are inspected
+    # from their own transcripts when they close.
+    assert "a-self" in senders and "b-midnight" in senders
+    assert "c-two" not in senders
+    assert len(keys) == len(set(keys))
 
 
 def test_session_rows_hold_the_facts(landed):
@@ -217,12 +232,12 @@ def test_session_closed_hooks_get_each_session_once(client, landed):
     def hook(session_key, turns):
         seen.append((session_key, turns))
 
-    session_closed.register(hook)
+    landed.session_closed.register(hook)
     try:
         landed.deriver().run(AFTER)
         landed.deriver().run(AFTER)
     finally:
-        session_closed.unregister(hook)
+        landed.session_closed.unregister(hook)
     keys = [key for key, _ in seen]
     assert len(keys) == len(set(keys)) == 6
     turns = dict(seen)[next(k for k in keys if k.startswith("c-two#"))]
