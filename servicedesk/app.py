@@ -29,6 +29,7 @@ from servicedesk.service.rasa_bridge import RasaBridge
 from servicedesk.service.router import build_service_router
 from servicedesk.shop import demo_calendar
 from servicedesk.shop.router import build_shop_router
+from servicedesk.sms import DemoOutbox, SmsSender
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,10 @@ def create_app(
     settings: Optional[Settings] = None,
     clock: Optional[Clock] = None,
     bridge: Optional[RasaBridge] = None,
+    sms: Optional[SmsSender] = None,
 ) -> FastAPI:
+    """`sms` delivers one-time order codes; by default the demo outbox in demo mode
+    and none otherwise (then anonymous write actions need a login)."""
     settings = settings or Settings.from_env()
     clock = clock or shifted_clock(settings.clock_offset_days)
     bridge = bridge or RasaBridge(settings.rasa_url, settings.rasa_token)
@@ -66,7 +70,9 @@ def create_app(
     link_conversations(app, desk)
     app.include_router(build_service_router(desk, bridge))
     app.include_router(build_knowledge_router(desk))
-    app.include_router(build_shop_router(desk))
+    if sms is None and settings.demo:
+        sms = DemoOutbox(clock)
+    app.include_router(build_shop_router(desk, sms))
     install_privacy(app, desk)
     add_pages(app, settings)
     # Only listed origins get Access-Control-Allow-Origin, and never with credentials:

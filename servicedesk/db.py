@@ -20,6 +20,7 @@ from servicedesk.privacy import models as _privacy_models  # noqa: F401
 from servicedesk.privacy.sqlite_scrub import scrub
 from servicedesk.service import models as _service_models  # noqa: F401
 from servicedesk.shop import models as _shop_models  # noqa: F401
+from servicedesk.shop import order_code_models as _code_models  # noqa: F401
 from servicedesk.shop.customer_tokens import hash_plaintext_tokens
 
 Found = TypeVar("Found")
