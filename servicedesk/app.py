@@ -28,6 +28,7 @@ from servicedesk.service.agents import ensure_demo_agents
 from servicedesk.service.rasa_bridge import RasaBridge
 from servicedesk.service.router import build_service_router
 from servicedesk.shop import demo_calendar
+from servicedesk.shop.demo_identities import randomize_demo_tokens
 from servicedesk.shop.router import build_shop_router
 from servicedesk.sms import DemoOutbox, SmsSender
 
@@ -39,6 +40,9 @@ def seed_on_start(session: Session, settings: Settings, clock: Clock) -> None:
     seed_kb(session, clock())
     if settings.demo:
         ensure_demo_agents(session)
+        # A demo database from before random demo tokens: replace the published ones.
+        if randomize_demo_tokens(session):
+            logger.info("demo customers' published tokens replaced by random ones")
         moved = demo_calendar.bring_forward(session, clock())
         if moved:
             logger.info("demo shop dates moved forward by %s", moved)

@@ -12,6 +12,7 @@ from sqlalchemy.sql import Select
 
 # Every model module registers its tables on Base when imported: all of them before
 # create_all, and before a session maps a relationship named across the subpackages.
+from servicedesk import demo_secrets as _demo_models  # noqa: F401
 from servicedesk import throttle as _throttle_models  # noqa: F401
 from servicedesk.errors import RuleViolation
 from servicedesk.knowledge import models as _knowledge_models  # noqa: F401

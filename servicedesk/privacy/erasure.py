@@ -18,6 +18,7 @@ from typing import Iterable, List, Set
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from servicedesk import demo_secrets
 from servicedesk.db import found
 from servicedesk.knowledge.models import KbMiss
 from servicedesk.privacy.links import linked_conversations
@@ -158,6 +159,7 @@ def erase_customer(
     customer.phone_masked = customer.phone_hash = ""
     # Unique and non-null: the hash of a random token nobody holds, so the old token
     # names nobody.
+    demo_secrets.forget_customer_token(session, customer.token_hash)
     customer.token_hash = token_hash(f"erased-{secrets.token_hex(16)}")
     session.flush()
 

@@ -15,12 +15,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from servicedesk import demo_secrets
 from servicedesk.auth import Caller, caller, end_user
 from servicedesk.context import DeskContext
 from servicedesk.errors import RuleViolation
 from servicedesk.shop import after_sales, invoices, orders, views
 from servicedesk.shop.code_routes import build_code_router
-from servicedesk.shop.customer_tokens import token_hash
 from servicedesk.shop.customers import known_customer
 from servicedesk.shop.models import Customer, Invoice, Order
 from servicedesk.shop.order_codes import CodePolicy, OrderCodes
@@ -121,9 +121,10 @@ def build_shop_router(desk: DeskContext, sms: Optional[SmsSender] = None) -> API
         customers = session.execute(
             select(Customer).where(Customer.demo.is_(True)).order_by(Customer.id)
         ).scalars()
-        # The database keeps only hashes; the demo tokens are public, in the seed. An
-        # erased demo customer's token is no longer one of them: not listed.
-        tokens = {token_hash(t[0]): t[0] for t in DEMO_CUSTOMERS}
+        # The customers table keeps only hashes; this install's demo tokens are kept
+        # for this page (servicedesk/demo_secrets.py). An erased demo customer's token
+        # is none of them: not listed.
+        tokens = demo_secrets.customer_tokens_by_hash(session, DEMO_CUSTOMERS)
         return {
             "customers": [
                 {
