@@ -153,7 +153,9 @@ def erase_customer(
         )
     )
     if conversations:
-        keys = [f"verify-user:{c}" for c in conversations]
+        keys = [
+            f"{kind}-user:{c}" for c in conversations for kind in ("verify", "code")
+        ]
         session.execute(delete(FailureCount).where(FailureCount.key.in_(keys)))
     customer.name = ERASED_NAME
     customer.phone_masked = customer.phone_hash = ""

@@ -101,6 +101,7 @@ class OrderCodes:
         end_user = _required(end_user)
         now = self.clock()
         self.throttle.check(code_keys(order.order_no, end_user))
+        self._forget_spent(session, now)
         row = self._row(session, order.order_no, end_user)
         if row is not None and row.granted_until and row.granted_until > now:
             return {"order_no": order.order_no, "verified": True}
@@ -173,6 +174,15 @@ class OrderCodes:
         row = self._row(session, order_no, end_user) if end_user else None
         if row is None or not row.granted_until or row.granted_until <= now:
             raise RuleViolation(*CODE_REQUIRED, 403)
+
+    def _forget_spent(self, session: Session, now: datetime) -> None:
+        """Codes and grants past use leave the table (it would only grow)."""
+        session.execute(
+            delete(OrderCode).where(
+                OrderCode.expires_at < now,
+                (OrderCode.granted_until.is_(None)) | (OrderCode.granted_until < now),
+            )
+        )
 
     @staticmethod
     def _sends_last_hour(session: Session, order_no: str, now: datetime) -> int:
