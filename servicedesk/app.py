@@ -24,6 +24,7 @@ from servicedesk.knowledge.exchange import seed_kb
 from servicedesk.knowledge.router import build_knowledge_router
 from servicedesk.pages import add_pages
 from servicedesk.privacy.setup import install_privacy, link_conversations
+from servicedesk.quality.setup import install_quality
 from servicedesk.service.agents import ensure_demo_agents
 from servicedesk.service.rasa_bridge import RasaBridge
 from servicedesk.service.router import build_service_router
@@ -78,6 +79,7 @@ def create_app(
         sms = DemoOutbox(clock)
     app.include_router(build_shop_router(desk, sms))
     install_privacy(app, desk)
+    install_quality(app, desk)
     add_pages(app, settings)
     # Only listed origins get Access-Control-Allow-Origin, and never with credentials:
     # the widget's calls carry no cookies, and the workbench is same-origin only.

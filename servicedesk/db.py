@@ -19,6 +19,7 @@ from servicedesk.knowledge import models as _knowledge_models  # noqa: F401
 from servicedesk.model_base import Base
 from servicedesk.privacy import models as _privacy_models  # noqa: F401
 from servicedesk.privacy.sqlite_scrub import scrub
+from servicedesk.quality import models as _quality_models  # noqa: F401
 from servicedesk.service import models as _service_models  # noqa: F401
 from servicedesk.shop import models as _shop_models  # noqa: F401
 from servicedesk.shop import order_code_models as _code_models  # noqa: F401

@@ -210,6 +210,14 @@ def test_staff_add_an_entry_and_the_bot_answers_it_in_other_words(browser, stack
         expect(form.locator(".kb-title")).to_contain_text("v1", timeout=TIMEOUT)
         staff.screenshot(path=str(SHOTS / "workbench-kb.png"))
 
+        # "Try a question" shows why it ranks: each channel's score.
+        staff.get_by_label("测试问题").fill("年货节活动几号开场呀")
+        staff.get_by_role("button", name="测试", exact=True).click()
+        top = staff.locator("#kb-try-results li").first
+        expect(top).to_contain_text("年货节活动什么时候开始？", timeout=TIMEOUT)
+        expect(top).to_contain_text("语义")
+        expect(top).to_contain_text("字面")
+
         # Asked in other words, seconds later, with no retraining.
         user = browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
         open_widget(user, f"{stack.desk.url}/")

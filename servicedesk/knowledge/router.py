@@ -156,7 +156,8 @@ def build_knowledge_router(desk: DeskContext) -> APIRouter:
         return {
             "hits": [
                 {**kb.entry_view(kb.find(session, h.entry_id)), "score": round(h.score, 3),
-                 "matched": h.matched}
+                 "matched": h.matched, "lexical": round(h.lexical, 3),
+                 "dense": None if h.dense is None else round(h.dense, 3)}
                 for h in hits
             ]
         }  # fmt: skip

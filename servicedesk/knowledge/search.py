@@ -148,6 +148,10 @@ class Hit:
     entry_id: int
     score: float
     matched: str  # the question (standard or similar) that matched best
+    # Each channel's own score, so staff can see why an entry ranks where it does;
+    # dense is None when the index is lexical only.
+    lexical: float = 0.0
+    dense: Optional[float] = None
 
 
 def outcome(hits: Sequence[Hit], answer_at: float, suggest_at: float) -> str:
@@ -352,7 +356,7 @@ class KbIndex:
         if self.encode is None:
             ranked = sorted(lexical.items(), key=lambda item: -item[1][0])[:limit]
             return [
-                Hit(int(self.entries[row]), min(total, 1.0), text)
+                Hit(int(self.entries[row]), min(total, 1.0), text, min(total, 1.0))
                 for row, (total, text) in ranked
             ]
         dense, cosines = self.dense_scores(query)
@@ -366,7 +370,16 @@ class KbIndex:
             if fused[row] <= 0:
                 break
             text = lexical[row][1] if row in lexical else self._closest(row, cosines)
-            hits.append(Hit(int(self.entries[row]), float(fused[row]), text))
+            lexical_score = min(lexical[row][0], 1.0) if row in lexical else 0.0
+            hits.append(
+                Hit(
+                    int(self.entries[row]),
+                    float(fused[row]),
+                    text,
+                    lexical_score,
+                    float(dense[row]),
+                )
+            )
         return hits
 
     def _closest(self, row: int, cosines: np.ndarray) -> str:

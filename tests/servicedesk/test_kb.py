@@ -167,3 +167,26 @@ def test_a_lexicon_word_stays_whole_and_counts_as_its_canonical_form():
     assert [hit.entry_id for hit in index.search("你家的货保真吗")][:1] == [1]
     assert "正品" in character_grams("保真吗", lexicon)
     assert "正品" not in character_grams("保真吗")
+
+
+def test_try_a_question_shows_each_channels_score(client, staff):
+    hits = client.get(
+        "/api/agent/kb/search",
+        params={"q": "东西到手了再掏钱可以吗"},
+        headers=staff,
+    ).json()["hits"]
+    top = hits[0]
+    assert top["question"] == "可以货到付款吗？"
+    # Meaning found it; its words alone barely do.
+    assert top["dense"] > 0.5 > top["lexical"]
+    assert all(0 <= h["lexical"] <= 1 and h["dense"] is not None for h in hits)
+
+
+def test_try_a_question_is_for_staff_only(client):
+    assert client.get("/api/agent/kb/search", params={"q": "运费"}).status_code == 401
+    assert (
+        client.get(
+            "/api/agent/kb/search", params={"q": "运费"}, headers=BOT
+        ).status_code
+        == 401
+    )

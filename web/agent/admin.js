@@ -1,8 +1,9 @@
 /*
  * Agent administration (supervisors): list, create, disable / enable, reset passwords
- * and set roles through /api/agent/admin/agents. Self-contained: it learns who is
- * signed in from the "workbench:agent" event of workbench.js, reads the same session
- * token, and shows and hides its own tab panel. All data is inserted as text.
+ * and set roles through /api/agent/admin/agents. Self-contained: workbench.js shows
+ * the tab to supervisors (data-supervisor-only) and switches panels; this file learns
+ * who is signed in from the "workbench:ready" event, reads the same session token and
+ * fills the panel when its tab opens. All data is inserted as text.
  */
 (function () {
   "use strict";
@@ -11,7 +12,6 @@
   var ROLES = { agent: "客服", supervisor: "主管" };
   var STATUS = { online: "在线", away: "离开", offline: "离线" };
   var tab = document.getElementById("admin-tab");
-  var panel = document.getElementById("tab-admin");
   var rows = document.getElementById("admin-rows");
   var error = document.getElementById("admin-error");
   var form = document.getElementById("admin-create");
@@ -125,22 +125,12 @@
     }).catch(failed);
   });
 
-  // The workbench's own tabs hide their panels; this one hides and shows its own.
-  Array.prototype.forEach.call(document.querySelectorAll("[data-tab]"), function (other) {
-    other.addEventListener("click", function () {
-      var mine = other === tab;
-      panel.hidden = !mine;
-      if (mine) {
-        error.textContent = "";
-        load();
-      }
-    });
+  tab.addEventListener("click", function () {
+    error.textContent = "";
+    load();
   });
 
-  document.addEventListener("workbench:agent", function (event) {
-    me = event.detail;
-    var supervisor = !!me && me.role === "supervisor";
-    tab.hidden = !supervisor;
-    if (!supervisor) panel.hidden = true;
+  document.addEventListener("workbench:ready", function (event) {
+    me = event.detail.agent;
   });
 })();

@@ -49,6 +49,9 @@
   ];
 
   function $(id) { return document.getElementById(id); }
+  // Other parts of the page (quality.js, quality-alerts.js) follow the workbench
+  // through these events and open a conversation with "workbench:open".
+  function emit(name, detail) { document.dispatchEvent(new CustomEvent("workbench:" + name, { detail: detail || {} })); }
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -85,6 +88,7 @@
     $("app").hidden = true;
     $("login").hidden = false;
     $("username").focus();
+    emit("logout");
   }
 
   $("login-form").addEventListener("submit", function (event) {
@@ -115,18 +119,18 @@
     $("me").textContent = me.name + (me.role === "supervisor" ? "（主管）" : "") + " · 最多同时接待 " + me.max_concurrent;
     $("status").value = me.status;
     $("audit-tab").hidden = me.role !== "supervisor";
+    Array.prototype.forEach.call(document.querySelectorAll("[data-supervisor-only]"), function (n) { n.hidden = me.role !== "supervisor"; });
     $("serving-title").firstChild.textContent = me.role === "supervisor" ? "进行中的会话 " : "我的会话 ";
   }
 
   function start(agent) {
     me = agent;
-    // For add-ons of the page (admin.js): who is signed in.
-    document.dispatchEvent(new CustomEvent("workbench:agent", { detail: agent }));
     $("login").hidden = true;
     $("app").hidden = false;
     showMe();
     connectEvents();
     refresh();
+    emit("ready", { agent: me });
   }
 
   // The stream opens with a one-time ticket (the agent token never goes into a URL);
@@ -161,6 +165,7 @@
     if (activeTab === "tickets") loadTickets();
     if (activeTab === "audit") loadAudit();
     if (activeTab === "kb") loadKb();
+    emit("refresh", { tab: activeTab, selected: selected });
   }
 
   // -- tabs ----------------------------------------------------------------------
@@ -171,7 +176,7 @@
       Array.prototype.forEach.call(document.querySelectorAll("[data-tab]"), function (t) {
         t.setAttribute("aria-selected", t === tab ? "true" : "false");
       });
-      ["chats", "tickets", "kb", "audit"].forEach(function (name) { $("tab-" + name).hidden = name !== activeTab; });
+      Array.prototype.forEach.call(document.querySelectorAll("[data-tab]"), function (t) { $("tab-" + t.dataset.tab).hidden = t !== tab; });
       refresh();
     });
   });
@@ -212,6 +217,12 @@
       $("serving-count").textContent = q.serving.length;
     }).catch(function () {});
   }
+
+  document.addEventListener("workbench:open", function (event) {
+    var chats = document.querySelector('[data-tab="chats"]');
+    if (activeTab !== "chats") chats.click();
+    select(event.detail.handoff_no);
+  });
 
   function select(handoffNo) {
     selected = handoffNo;
@@ -280,12 +291,14 @@
         return;
       }
       var row = el("div", "msg from-" + m.author);
+      row.dataset.messageId = m.id;
       var label = { user: "用户", agent: m.agent || "客服", note: "内部备注 · " + (m.agent || "") }[m.author];
       row.appendChild(el("div", "who", label + " · " + time(m.time)));
       row.appendChild(el("div", "text", m.text));
       box.appendChild(row);
     });
     box.scrollTop = box.scrollHeight;
+    emit("messages", { handoff_no: h.handoff_no });
   }
 
   function section(title) {
@@ -703,12 +716,21 @@
     box.appendChild(form);
   }
 
+  // Both retrieval channels, so staff see whether meaning or wording found the entry.
+  function channelScores(h) {
+    if (h.lexical === undefined) return "";
+    var parts = [];
+    if (h.dense !== null && h.dense !== undefined) parts.push("语义 " + h.dense.toFixed(2));
+    parts.push("字面 " + h.lexical.toFixed(2));
+    return "（" + parts.join(" · ") + "）";
+  }
+
   function renderHits(list, hits, onPick, pickLabel) {
     clear(list);
     hits.forEach(function (h) {
       var li = el("li");
       li.appendChild(el("strong", null, h.question));
-      li.appendChild(el("span", "muted", " 相似度 " + h.score.toFixed(2) + (h.enabled ? "" : "（停用）")));
+      li.appendChild(el("span", "muted", " 相似度 " + h.score.toFixed(2) + channelScores(h) + (h.enabled ? "" : "（停用）")));
       if (onPick) {
         var pick = el("button", null, pickLabel);
         pick.type = "button";

@@ -1,0 +1,1 @@
+"""Quality inspection of every conversation: words, emotion, service rules, review."""
