@@ -38,10 +38,13 @@
     });
   }
 
+  // The message comes after the list is drawn again, so the page is settled when it
+  // shows (a redraw would drop what is typed in the list).
   function done(message) {
-    error.className = "note";
-    error.textContent = message;
-    load();
+    return load().then(function () {
+      error.className = "note";
+      error.textContent = message;
+    });
   }
   function failed(e) {
     error.className = "error";
@@ -104,7 +107,7 @@
   }
 
   function load() {
-    api("GET", "/api/agent/admin/agents").then(function (data) {
+    return api("GET", "/api/agent/admin/agents").then(function (data) {
       while (rows.firstChild) rows.removeChild(rows.firstChild);
       data.agents.forEach(function (a) { rows.appendChild(row(a)); });
     }).catch(failed);
