@@ -52,6 +52,9 @@ def code_in(text: Text) -> Optional[Text]:
 def desk_refusal(exc: ServiceDeskError) -> Values:
     if exc.code == "VERIFY_LOCKED":
         return {"order_code": None, "lookup_result": LookupResult.VERIFY_LOCKED}
+    if exc.code == "SMS_UNAVAILABLE":
+        # No codes from this desk: acting on an order needs a signed-in account.
+        return {"order_code": None, "lookup_result": LookupResult.NEED_LOGIN}
     logger.error("order code refused: %s", exc)
     return {"order_code": None, "lookup_result": LookupResult.UNAVAILABLE}
 

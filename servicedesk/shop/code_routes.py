@@ -22,8 +22,9 @@ from servicedesk.shop.order_codes import OrderCodes
 from servicedesk.shop.phone_check import PhoneCheck
 from servicedesk.sms import DEMO_MARK, DemoOutbox, SmsSender
 
+# Not an outage: this desk cannot send codes, so anonymous users log in to act.
 NO_SMS = RuleViolation(
-    "SMS_UNAVAILABLE", "短信验证码服务未配置，请登录账号后办理。", 503
+    "SMS_UNAVAILABLE", "短信验证码服务未配置，请登录账号后办理。", 403
 )
 
 

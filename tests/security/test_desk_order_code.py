@@ -211,3 +211,17 @@ def test_a_signed_in_owner_needs_no_code(client, to_ship):
 def test_no_outbox_outside_demo_mode(tmp_path, clock):
     client = seeded_client(tmp_path, TOKEN, NOW, clock=clock, demo=False)
     assert client.get("/api/demo/sms").status_code == 404
+    # Without a sender no code goes anywhere: anonymous users log in to act.
+    customers = client.get("/api/demo/customers")
+    assert customers.status_code == 404
+    from sqlalchemy import select
+
+    from servicedesk.shop.models import Order
+
+    with client.app.state.session_factory() as session:
+        order = session.execute(select(Order).limit(1)).scalar_one()
+        order_no, last4 = order.order_no, order.phone_last4
+    headers = {**BOT, "X-End-User": "no-sms", "X-Order-Phone-Last4": last4}
+    refused = send_code(client, order_no, headers)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "SMS_UNAVAILABLE"
