@@ -34,6 +34,7 @@ from actions.form_answers import (
     valid,
 )
 from actions.identity import customer_token
+from actions.order_code import code_to_send, needs_code, validate_order_code
 from actions.order_lookup import (
     RECENT_ORDERS,
     order_cards,
@@ -62,6 +63,8 @@ START_RESETS = (
     "refusal",
     "order_cards",
     "recent_orders",
+    "order_code",
+    "code_phone",
     *TASK_RESETS,
 )
 
@@ -112,6 +115,9 @@ class ValidateOrderForm(FormValidationAction):
         slots = ["order_no"]
         if not customer_token(tracker):
             slots.append("phone_last4")
+        if needs_code(tracker):
+            # Acting on an order takes the code sent to its phone, not only the digits.
+            slots.append("order_code")
         return slots + task_named(tracker.get_slot("task")).slots(tracker)
 
     async def run(
@@ -137,9 +143,10 @@ class ValidateOrderForm(FormValidationAction):
             )
             tracker.add_slots(prepared)
             events += prepared
-        prepared = self.prepare_next_question(tracker)
-        tracker.add_slots(prepared)
-        events += prepared
+        for prepare in (code_to_send, self.prepare_next_question):
+            prepared = slot_events(prepare(tracker))
+            tracker.add_slots(prepared)
+            events += prepared
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
         if next_slot:
             events.append(next_slot)
@@ -153,6 +160,7 @@ class ValidateOrderForm(FormValidationAction):
         validators = {
             "order_no": validate_order_no,
             "phone_last4": validate_phone_last4,
+            "order_code": validate_order_code,
             "confirmed": validate_confirmed,
             **task_named(tracker.get_slot("task")).validators(),
         }
@@ -168,13 +176,13 @@ class ValidateOrderForm(FormValidationAction):
         return slot_events(values)
 
     @staticmethod
-    def prepare_next_question(tracker: Tracker) -> List[EventType]:
+    def prepare_next_question(tracker: Tracker) -> Values:
         """Before asking which order: the customer's orders as choices, or a dead end."""
         if tracker.get_slot("order_no") or tracker.get_slot("lookup_result"):
-            return []
+            return {}
         if not customer_token(tracker):
-            return slot_events({"lookup_result": LookupResult.NEED_ORDER_NO})
-        return slot_events(order_choices(tracker, named_product(tracker)))
+            return {"lookup_result": LookupResult.NEED_ORDER_NO}
+        return order_choices(tracker, named_product(tracker))
 
 
 def named_product(tracker: Tracker) -> Optional[Text]:
@@ -236,9 +244,13 @@ def order_checked(order_no: Text, tracker: Tracker, who: Identity) -> Values:
 def validate_order_no(value: Any, tracker: Tracker) -> Values:
     if value is None or stale("order_no", tracker):
         return {"order_no": None}
-    values = order_no_values(value, tracker)
     asked = tracker.get_slot("requested_slot")
     kept = value_before_latest_message(tracker, "order_no")
+    if asked == "order_code" and kept:
+        # Six code digits look like an order number to the NLU; the code is for the
+        # order being proven, and no other number may replace it at this step.
+        return {"order_no": kept}
+    values = order_no_values(value, tracker)
     if asked not in (None, "order_no") and kept and values.get("order_no") is None:
         # A number inside another answer (a tax id, an address) that is no order of
         # this customer: keep the order the form is about.

@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.identity import customer_token, identity_of
+from actions.order_code import code_in
 from actions.outcomes import SETTLED, LookupResult
 from actions.servicedesk_client import (
     Identity,
@@ -24,9 +25,12 @@ RECENT_ORDERS = 5
 
 
 def requested_order_no(tracker: Tracker) -> Optional[Text]:
-    return next(tracker.get_latest_entity_values("order_no"), None) or tracker.get_slot(
-        "order_no"
-    )
+    named = next(tracker.get_latest_entity_values("order_no"), None)
+    if named and tracker.get_slot("order_code") and code_in(named) == named:
+        # The answer to the code question (six digits the NLU tags as an order
+        # number): the order is the one the code was for.
+        named = None
+    return named or tracker.get_slot("order_no")
 
 
 def order_values(order: Dict[str, Any]) -> Dict[Text, Any]:

@@ -62,6 +62,8 @@ class FormHint(Outcome):
     NOT_FOUND = "not_found"
     NOT_VERIFIED = "not_verified"
     OFFER_HUMAN = "offer_human"
+    # The one-time code had expired or was used up: a new one was sent.
+    CODE_RESENT = "code_resent"
 
 
 class CancelResult(Outcome):

@@ -165,6 +165,21 @@ class ServiceDeskClient:
         )
         return True
 
+    def send_code(self, order_no: str, identity: Identity) -> Dict[str, Any]:
+        """A one-time code to the order's phone for this conversation (after the
+        last-4 proof): `{"verified": true}` when the conversation already has one,
+        else the masked phone it went to (`phone`); never the code."""
+        return self._call("POST", f"/api/orders/{order_no}/code", identity)
+
+    def verify_code(self, order_no: str, code: str, end_user: str) -> bool:
+        self._call(
+            "POST",
+            f"/api/orders/{order_no}/code/verify",
+            Identity(end_user=end_user),
+            json={"code": code},
+        )
+        return True
+
     def cancel(
         self, order_no: str, identity: Identity, dry_run: bool = False
     ) -> Dict[str, Any]:

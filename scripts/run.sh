@@ -46,8 +46,10 @@ case "${SERVICEDESK_DEMO,,}" in
   *)
     cat <<MSG
 DEMO MODE IS ON: public demo customers (tokens listed, unauthenticated, at
-  http://127.0.0.1:$SERVICEDESK_PORT/api/demo/customers), demo agents with known
-  passwords (agent1/agent1-demo, lead/lead-demo), demo data seeded into an empty database.
+  http://127.0.0.1:$SERVICEDESK_PORT/api/demo/customers), demo agents agent1, agent2 and
+  lead (passwords drawn for this install, listed at
+  http://127.0.0.1:$SERVICEDESK_PORT/api/demo/agents), one-time codes shown in the desk's
+  log and at /api/demo/sms (演示短信), demo data seeded into an empty database.
   Not for real customers: turn it off with SERVICEDESK_DEMO=0 (in .env or the environment).
 
 MSG

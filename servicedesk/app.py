@@ -30,7 +30,9 @@ from servicedesk.service.agents import ensure_demo_agents
 from servicedesk.service.rasa_bridge import RasaBridge
 from servicedesk.service.router import build_service_router
 from servicedesk.shop import demo_calendar
+from servicedesk.shop.demo_identities import randomize_demo_tokens
 from servicedesk.shop.router import build_shop_router
+from servicedesk.sms import DemoOutbox, SmsSender
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,9 @@ def seed_on_start(session: Session, settings: Settings, clock: Clock) -> None:
     seed_kb(session, clock())
     if settings.demo:
         ensure_demo_agents(session)
+        # A demo database from before random demo tokens: replace the published ones.
+        if randomize_demo_tokens(session):
+            logger.info("demo customers' published tokens replaced by random ones")
         moved = demo_calendar.bring_forward(session, clock())
         if moved:
             logger.info("demo shop dates moved forward by %s", moved)
@@ -50,7 +55,10 @@ def create_app(
     settings: Optional[Settings] = None,
     clock: Optional[Clock] = None,
     bridge: Optional[RasaBridge] = None,
+    sms: Optional[SmsSender] = None,
 ) -> FastAPI:
+    """`sms` delivers one-time order codes; by default the demo outbox in demo mode
+    and none otherwise (then anonymous write actions need a login)."""
     settings = settings or Settings.from_env()
     clock = clock or shifted_clock(settings.clock_offset_days)
     bridge = bridge or RasaBridge(settings.rasa_url, settings.rasa_token)
@@ -68,7 +76,9 @@ def create_app(
     link_conversations(app, desk)
     app.include_router(build_service_router(desk, bridge))
     app.include_router(build_knowledge_router(desk))
-    app.include_router(build_shop_router(desk))
+    if sms is None and settings.demo:
+        sms = DemoOutbox(clock)
+    app.include_router(build_shop_router(desk, sms))
     analytics = build_analytics(settings.database_url, session_factory, clock)
     install_analytics(app, desk, analytics)
     install_privacy(app, desk, analytics)

@@ -59,6 +59,14 @@ class Settings:
     verify_lock_minutes: float = 15.0
     login_max_failures: int = 5
     login_lock_minutes: float = 15.0
+    # One-time codes to an order's phone (anonymous write actions): valid this long,
+    # this many tries, resent at most every resend seconds and sends_per_hour times per
+    # order; a right code lets that conversation act on the order for grant minutes.
+    code_ttl_minutes: float = 5.0
+    code_attempts: int = 3
+    code_resend_seconds: float = 60.0
+    code_sends_per_hour: int = 5
+    code_grant_minutes: float = 15.0
     # Rasa's tracker store, which erasure and retention delete conversations from: the
     # same URL and default as the Rasa server's store (addons/tracker_store.py).
     tracker_store_url: str = "sqlite:///var/tracker.db"
@@ -111,6 +119,17 @@ class Settings:
             ),
             login_lock_minutes=float(
                 os.environ.get("SERVICEDESK_LOGIN_LOCK_MINUTES", "15")
+            ),
+            code_ttl_minutes=float(os.environ.get("SERVICEDESK_CODE_TTL_MINUTES", "5")),
+            code_attempts=int(os.environ.get("SERVICEDESK_CODE_ATTEMPTS", "3")),
+            code_resend_seconds=float(
+                os.environ.get("SERVICEDESK_CODE_RESEND_SECONDS", "60")
+            ),
+            code_sends_per_hour=int(
+                os.environ.get("SERVICEDESK_CODE_SENDS_PER_HOUR", "5")
+            ),
+            code_grant_minutes=float(
+                os.environ.get("SERVICEDESK_CODE_GRANT_MINUTES", "15")
             ),
             tracker_store_url=os.environ.get("TRACKER_STORE_URL")
             or "sqlite:///var/tracker.db",

@@ -12,6 +12,7 @@ from sqlalchemy.sql import Select
 
 # Every model module registers its tables on Base when imported: all of them before
 # create_all, and before a session maps a relationship named across the subpackages.
+from servicedesk import demo_secrets as _demo_models  # noqa: F401
 from servicedesk import throttle as _throttle_models  # noqa: F401
 from servicedesk.analytics import models as _analytics_models  # noqa: F401
 from servicedesk.errors import RuleViolation
@@ -22,6 +23,7 @@ from servicedesk.privacy.sqlite_scrub import scrub
 from servicedesk.quality import models as _quality_models  # noqa: F401
 from servicedesk.service import models as _service_models  # noqa: F401
 from servicedesk.shop import models as _shop_models  # noqa: F401
+from servicedesk.shop import order_code_models as _code_models  # noqa: F401
 from servicedesk.shop.customer_tokens import hash_plaintext_tokens
 
 Found = TypeVar("Found")

@@ -16,6 +16,10 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 # One phone-hash key for the whole run: a database seeded here is read by desk processes
 # started from the tests (they inherit this environment).
 os.environ.setdefault("SERVICEDESK_PHONE_KEY", "tests-phone-key-not-secret")
+# Demo secrets are random per install; the tests name the published demo tokens and
+# passwords (demo-vip-zhangwei, agent1-demo), so their desks keep those
+# (tests/security/test_desk_demo_secrets.py runs without this).
+os.environ.setdefault("SERVICEDESK_DEMO_PUBLISHED_SECRETS", "1")
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ from typing import Iterable, List, Optional, Set
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from servicedesk import demo_secrets
 from servicedesk.analytics.erasure import erase_analytics
 from servicedesk.analytics.service import Analytics
 from servicedesk.db import found
@@ -157,12 +158,15 @@ def erase_customer(
         )
     )
     if conversations:
-        keys = [f"verify-user:{c}" for c in conversations]
+        keys = [
+            f"{kind}-user:{c}" for c in conversations for kind in ("verify", "code")
+        ]
         session.execute(delete(FailureCount).where(FailureCount.key.in_(keys)))
     customer.name = ERASED_NAME
     customer.phone_masked = customer.phone_hash = ""
     # Unique and non-null: the hash of a random token nobody holds, so the old token
     # names nobody.
+    demo_secrets.forget_customer_token(session, customer.token_hash)
     customer.token_hash = token_hash(f"erased-{secrets.token_hex(16)}")
     session.flush()
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from servicedesk import demo_secrets
 from servicedesk.context import DeskContext
 from servicedesk.errors import RuleViolation
 from servicedesk.service import agents, handoffs, live
@@ -160,6 +161,26 @@ def build_agent_router(desk: DeskContext) -> APIRouter:
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
+
+    @router.get("/api/demo/agents")
+    def demo_agents(session: Session = Depends(get_session)) -> dict:
+        """Public in demo mode only: the demo agents and this install's passwords."""
+        if not desk.settings.demo:
+            raise RuleViolation("NOT_FOUND", "演示模式未开启。", 404)
+        passwords = demo_secrets.stored(session, demo_secrets.AGENT)
+        if demo_secrets.published():
+            passwords.update({a[0]: a[2] for a in agents.DEMO_AGENTS})
+        demo = session.execute(
+            select(Agent).where(Agent.demo.is_(True)).order_by(Agent.id)
+        ).scalars()
+        return {
+            "notice": "演示账号：密码每次安装随机生成，仅在演示模式下显示。",
+            "agents": [
+                {**agents.agent_view(a), "password": passwords.get(a.username)}
+                for a in demo
+                if not a.disabled
+            ],
+        }
 
     @router.get("/api/agent/audit")
     def audit_log(

@@ -11,6 +11,7 @@ from typing import Any, Dict, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from servicedesk import demo_secrets
 from servicedesk.db import find_by
 from servicedesk.errors import RuleViolation
 from servicedesk.service.audit import audit
@@ -18,7 +19,9 @@ from servicedesk.service.models import Agent, AgentSession
 
 PBKDF2_ROUNDS = 120_000
 SESSION_HOURS = 12
-# Demo mode only: documented in the README, never created when SERVICEDESK_DEMO=0.
+# Demo mode only, never created when SERVICEDESK_DEMO=0. The passwords here are the
+# published ones, kept only with SERVICEDESK_DEMO_PUBLISHED_SECRETS=1 (tests); otherwise
+# each install draws its own (servicedesk/demo_secrets.py).
 DEMO_AGENTS = (
     ("agent1", "客服小王", "agent1-demo", "agent", 3),
     ("agent2", "客服小李", "agent2-demo", "agent", 2),
@@ -77,12 +80,27 @@ def create_agent(
 
 
 def ensure_demo_agents(session: Session) -> None:
+    """Creates the missing demo agents; a demo agent still on its published password
+    (a database from before) gets a random one."""
+    keep_published = demo_secrets.published()
     for username, name, password, role, capacity in DEMO_AGENTS:
-        exists = session.execute(
-            select(Agent.id).where(Agent.username == username)
-        ).first()
-        if not exists:
-            create_agent(session, username, name, password, role, capacity, demo=True)
+        agent = session.execute(
+            select(Agent).where(Agent.username == username)
+        ).scalar_one_or_none()
+        if keep_published:
+            if agent is None:
+                create_agent(session, username, name, password, role, capacity, True)
+            continue
+        if agent is not None and not (
+            agent.demo and password_matches(password, agent.password_hash)
+        ):
+            continue
+        secret = demo_secrets.fresh_secret(username)
+        if agent is None:
+            create_agent(session, username, name, secret, role, capacity, demo=True)
+        else:
+            agent.password_hash = hash_password(secret)
+        demo_secrets.remember(session, demo_secrets.AGENT, username, secret)
 
 
 def log_in(session: Session, username: str, password: str, now: datetime) -> str:

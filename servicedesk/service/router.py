@@ -9,6 +9,7 @@ from servicedesk.service.agent_admin_routes import build_agent_admin_router
 from servicedesk.service.agent_routes import build_agent_router
 from servicedesk.service.handoff_routes import build_handoff_router
 from servicedesk.service.rasa_bridge import RasaBridge
+from servicedesk.service.reveal_routes import build_reveal_router
 from servicedesk.service.ticket_routes import build_ticket_router
 
 
@@ -18,4 +19,5 @@ def build_service_router(desk: DeskContext, bridge: RasaBridge) -> APIRouter:
     router.include_router(build_agent_router(desk))
     router.include_router(build_agent_admin_router(desk))
     router.include_router(build_ticket_router(desk))
+    router.include_router(build_reveal_router(desk))
     return router

@@ -33,6 +33,12 @@ def verify_keys(order_no: str, end_user: Optional[str]) -> List[str]:
     return keys
 
 
+def code_order_key(order_no: str) -> str:
+    """Wrong one-time codes of an order (servicedesk/shop/order_codes.py): counted
+    apart, so that the right digits do not clear them, and locking the digits too."""
+    return f"code-order:{(order_no or '').strip().upper()}"
+
+
 class PhoneCheck:
     def __init__(self, session_factory: sessionmaker, clock: Clock, policy: Policy):
         self.throttle = Throttle(session_factory, clock, policy, LOCKED)
@@ -50,6 +56,9 @@ class PhoneCheck:
             return orders.authorize_order(
                 session, order_no, customer_token, phone_last4
             )
+        # Guessed codes lock the order's digits too (one lockout), but only the digits'
+        # own failures are counted and cleared here.
+        self.throttle.check([code_order_key(order_no)])
         return self.throttle.attempt(
             verify_keys(order_no, end_user),
             lambda: orders.authorize_order(session, order_no, None, phone_last4),

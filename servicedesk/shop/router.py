@@ -15,16 +15,19 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from servicedesk import demo_secrets
 from servicedesk.auth import Caller, caller, end_user
 from servicedesk.context import DeskContext
 from servicedesk.errors import RuleViolation
 from servicedesk.shop import after_sales, invoices, orders, views
-from servicedesk.shop.customer_tokens import token_hash
+from servicedesk.shop.code_routes import build_code_router
 from servicedesk.shop.customers import known_customer
 from servicedesk.shop.models import Customer, Invoice, Order
+from servicedesk.shop.order_codes import CodePolicy, OrderCodes
 from servicedesk.shop.phone_check import PhoneCheck
 from servicedesk.shop.products import search_products
 from servicedesk.shop.seed_catalogue import DEMO_CUSTOMERS
+from servicedesk.sms import SmsSender
 from servicedesk.throttle import Policy
 
 
@@ -60,19 +63,30 @@ class VerifyIn(BaseModel):
     phone_last4: str = Field(..., min_length=1, max_length=10)
 
 
-def build_shop_router(desk: DeskContext) -> APIRouter:
+def build_shop_router(desk: DeskContext, sms: Optional[SmsSender] = None) -> APIRouter:
     router = APIRouter()
     get_session, clock, settings = desk.get_session, desk.clock, desk.settings
     authorized = desk.auth.bot
-    phone_check = PhoneCheck(
+    lockout = Policy(
+        max_failures=settings.verify_max_failures,
+        window=timedelta(minutes=15),
+        lockout=timedelta(minutes=settings.verify_lock_minutes),
+    )
+    phone_check = PhoneCheck(desk.session_factory, clock, lockout)
+    codes = OrderCodes(
         desk.session_factory,
         clock,
-        Policy(
-            max_failures=settings.verify_max_failures,
-            window=timedelta(minutes=15),
-            lockout=timedelta(minutes=settings.verify_lock_minutes),
+        lockout,
+        CodePolicy(
+            ttl=timedelta(minutes=settings.code_ttl_minutes),
+            attempts=settings.code_attempts,
+            resend=timedelta(seconds=settings.code_resend_seconds),
+            max_sends_per_hour=settings.code_sends_per_hour,
+            grant=timedelta(minutes=settings.code_grant_minutes),
         ),
+        sms,
     )
+    router.include_router(build_code_router(desk, phone_check, codes, sms))
 
     def authorized_order(
         order_no: str,
@@ -82,6 +96,20 @@ def build_shop_router(desk: DeskContext) -> APIRouter:
     ) -> Order:
         # FastAPI hands the endpoint the same session (dependencies are cached per request).
         return phone_check.authorize(session, order_no, *who, person)
+
+    def proven_for_writing(
+        order: Order = Depends(authorized_order),
+        dry_run: bool = Query(False),
+        who: Caller = Depends(caller),
+        person: Optional[str] = Depends(end_user),
+        session: Session = Depends(get_session),
+    ) -> Order:
+        """The order, for a write action: its owner, or an anonymous conversation that
+        also gave the code sent to the order's phone. A dry run changes nothing and
+        needs only the order (the last four digits)."""
+        if not dry_run and not who[0]:
+            codes.require_grant(session, order.order_no, person)
+        return order
 
     def download_url(request: Request, invoice: Invoice) -> str:
         return invoices.download_url(str(request.base_url), settings.api_token, invoice)
@@ -93,9 +121,10 @@ def build_shop_router(desk: DeskContext) -> APIRouter:
         customers = session.execute(
             select(Customer).where(Customer.demo.is_(True)).order_by(Customer.id)
         ).scalars()
-        # The database keeps only hashes; the demo tokens are public, in the seed. An
-        # erased demo customer's token is no longer one of them: not listed.
-        tokens = {token_hash(t[0]): t[0] for t in DEMO_CUSTOMERS}
+        # The customers table keeps only hashes; this install's demo tokens are kept
+        # for this page (servicedesk/demo_secrets.py). An erased demo customer's token
+        # is none of them: not listed.
+        tokens = demo_secrets.customer_tokens_by_hash(session, DEMO_CUSTOMERS)
         return {
             "customers": [
                 {
@@ -159,7 +188,7 @@ def build_shop_router(desk: DeskContext) -> APIRouter:
     @router.post("/api/orders/{order_no}/cancel", dependencies=authorized)
     def cancel(
         dry_run: bool = Query(False),
-        order: Order = Depends(authorized_order),
+        order: Order = Depends(proven_for_writing),
         session: Session = Depends(get_session),
     ) -> dict:
         orders.cancel_order(order, clock())
@@ -174,7 +203,7 @@ def build_shop_router(desk: DeskContext) -> APIRouter:
     def change_shipping(
         body: ShippingChange,
         dry_run: bool = Query(False),
-        order: Order = Depends(authorized_order),
+        order: Order = Depends(proven_for_writing),
         session: Session = Depends(get_session),
     ) -> dict:
         if dry_run and not any(body.dict().values()):
@@ -200,7 +229,7 @@ def build_shop_router(desk: DeskContext) -> APIRouter:
     def create_after_sale(
         body: AfterSaleIn,
         dry_run: bool = Query(False),
-        order: Order = Depends(authorized_order),
+        order: Order = Depends(proven_for_writing),
         session: Session = Depends(get_session),
     ) -> dict:
         if dry_run:
@@ -241,7 +270,7 @@ def build_shop_router(desk: DeskContext) -> APIRouter:
         body: InvoiceIn,
         request: Request,
         dry_run: bool = Query(False),
-        order: Order = Depends(authorized_order),
+        order: Order = Depends(proven_for_writing),
         session: Session = Depends(get_session),
     ) -> JSONResponse:
         if dry_run:

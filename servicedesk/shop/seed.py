@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from servicedesk.shop import demo_calendar
+from servicedesk.shop.demo_identities import randomize_demo_tokens
 from servicedesk.shop.models import Customer
 from servicedesk.shop.seed_builder import Builder
 from servicedesk.shop.seed_catalogue import (
@@ -125,4 +126,7 @@ def seed(session: Session, now: datetime) -> bool:
                 rng.choice(["requested", "issued", "issued", "rejected"]),
                 rng.choice(["normal", "normal", "vat_special"]),
             )
+    # The demo customers were made with the catalogue's published tokens (named in
+    # the code): this install's are random.
+    randomize_demo_tokens(session)
     return True

@@ -317,6 +317,29 @@
     return dl;
   }
 
+  // Masked shipping fields, and for the serving agent or a supervisor a button that
+  // shows them in full (POST …/reveal, written to the audit log).
+  function shippingLine(h, o) {
+    var line = el("div", "muted shipping");
+    var text = el("span", null, "收货：" + [o.shipping.consignee, o.shipping.phone, o.shipping.address].join(" · "));
+    line.appendChild(text);
+    if (me.role === "supervisor" || (h.state === "serving" && h.mine)) {
+      var button = el("button", "reveal", "查看完整收货信息");
+      button.type = "button";
+      button.title = "查看会记录在操作日志中";
+      button.addEventListener("click", function () {
+        api("POST", "/api/agent/handoffs/" + encodeURIComponent(h.handoff_no) + "/reveal", { order_no: o.order_no })
+          .then(function (data) {
+            text.textContent = "收货：" + [data.fields.consignee, o.shipping.phone, data.fields.address].join(" · ") + "（已记录查看）";
+            button.remove();
+          })
+          .catch(function (e) { $("reply-error").textContent = e.message; });
+      });
+      line.appendChild(button);
+    }
+    return line;
+  }
+
   function renderContext(h) {
     var box = $("context");
     clear(box);
@@ -350,6 +373,7 @@
       row.appendChild(el("strong", null, o.order_no));
       row.appendChild(el("span", null, " " + o.status_label + " · ¥" + o.total));
       row.appendChild(el("div", "muted", (o.first_item || "") + " · " + time(o.created_at)));
+      if (o.shipping) row.appendChild(shippingLine(h, o));
       orders.appendChild(row);
     });
     if (!(c.orders || []).length) orders.appendChild(el("p", "muted", "无"));
