@@ -9,6 +9,8 @@ from servicedesk.service.agent_admin_routes import build_agent_admin_router
 from servicedesk.service.agent_routes import build_agent_router
 from servicedesk.service.handoff_routes import build_handoff_router
 from servicedesk.service.rasa_bridge import RasaBridge
+from servicedesk.service.skill_routes import build_skill_router
+from servicedesk.service.ticket_bot_routes import build_ticket_bot_router
 from servicedesk.service.ticket_routes import build_ticket_router
 
 
@@ -17,5 +19,7 @@ def build_service_router(desk: DeskContext, bridge: RasaBridge) -> APIRouter:
     router.include_router(build_handoff_router(desk, bridge))
     router.include_router(build_agent_router(desk))
     router.include_router(build_agent_admin_router(desk))
-    router.include_router(build_ticket_router(desk))
+    router.include_router(build_ticket_router(desk, bridge))
+    router.include_router(build_ticket_bot_router(desk))
+    router.include_router(build_skill_router(desk))
     return router
