@@ -20,7 +20,7 @@ FLAGS = [
     "--disable-gpu",
     "--disable-background-networking",
 ]
-SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+SHOTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"
 TIMEOUT = 30_000
 BOT = {"Authorization": f"Bearer {API_TOKEN}"}
 

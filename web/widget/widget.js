@@ -577,7 +577,7 @@
     if (!h) return;
     if (h.state === "queued") {
       this.banner.appendChild(
-        el("span", "sc-banner-text", "正在排队转人工：前面还有 " + h.position + " 位（含您），预计等待约 " + h.wait + " 分钟")
+        el("span", "sc-banner-text", "正在排队转人工：您目前排在第 " + h.position + " 位，预计等待约 " + h.wait + " 分钟")
       );
       var cancel = el("button", "sc-button", "取消排队");
       cancel.type = "button";
