@@ -5,6 +5,7 @@ reads the resolution through the bot's progress API. Screenshot: workbench-ticke
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,77 @@ def test_an_agent_works_a_left_message_to_its_resolution(browser, ticket_desk):
         if agent is not None:
             go_offline(agent)
             agent.context.close()
+
+
+def test_a_left_message_answered_while_the_chat_was_closed_shows_on_reopening(
+    browser, stack
+):
+    """The anonymous user leaves a message in the widget, closes the page; the agent
+    resolves the ticket; the user opens the shop again and reads the answer."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.goto(stack.desk.url)
+    page.get_by_role("button", name="打开客服对话").click()
+    expect(page.locator(".sc-status")).to_be_hidden(timeout=TIMEOUT)
+    box = page.get_by_label("输入消息")
+    log = page.locator(".sc-log")
+
+    def say(text: str, expected: str) -> None:
+        box.fill(text)
+        box.press("Enter")
+        expect(log).to_contain_text(expected, timeout=TIMEOUT)
+
+    say("转人工", "要给客服留言吗")
+    page.locator(".sc-button", has_text="留言").last.click()
+    expect(log).to_contain_text("描述您遇到的问题", timeout=TIMEOUT)
+    say("新买的充电宝充不进电", "什么时间联系您")
+    page.locator(".sc-button", has_text="尽快").last.click()
+    expect(log).to_contain_text("仅用于客服就本次留言与您联系", timeout=TIMEOUT)
+    say("1391234", "号码好像不太对")
+    say("13912340077", "留言已登记")
+    number = re.search(r"TK\d{14}", log.inner_text()).group()
+    page.close()
+
+    login = requests.post(
+        f"{stack.desk.url}/api/agent/login",
+        json={"username": "agent2", "password": "agent2-demo"},
+        timeout=10,
+    ).json()
+    agent = {"X-Agent-Token": login["token"]}
+    try:
+        requests.post(
+            f"{stack.desk.url}/api/agent/status",
+            json={"status": "offline"},
+            headers=agent,
+            timeout=10,
+        ).raise_for_status()
+        resolved = requests.post(
+            f"{stack.desk.url}/api/agent/tickets/{number}/resolve",
+            json={"text": "已为您换新，新充电宝明天发出"},
+            headers=agent,
+            timeout=30,
+        )
+        assert resolved.status_code == 200, resolved.text
+    finally:
+        requests.post(
+            f"{stack.desk.url}/api/agent/status",
+            json={"status": "offline"},
+            headers=agent,
+            timeout=10,
+        )
+
+    again = context.new_page()
+    errors = []
+    again.on("pageerror", lambda exc: errors.append(str(exc)))
+    again.goto(stack.desk.url)
+    again.get_by_role("button", name="打开客服对话").click()
+    answer = again.locator(".sc-from-agent .sc-text").last
+    expect(answer).to_contain_text(f"工单 {number}", timeout=TIMEOUT)
+    expect(answer).to_contain_text("已为您换新，新充电宝明天发出")
+    again.reload()
+    again.get_by_role("button", name="打开客服对话").click()
+    expect(again.locator(".sc-from-agent", has_text="已为您换新")).to_have_count(
+        1, timeout=TIMEOUT
+    )
+    assert errors == []
+    context.close()

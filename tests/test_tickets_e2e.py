@@ -126,7 +126,14 @@ def test_an_anonymous_user_leaves_a_number_and_sees_the_resolution(stack, desk_a
             assert resolved["delivered"] is True
             pushed = await user.wait_for(payload("agent_message"), after=mark)
             assert pushed["text"] == "已为您安排换新，快递单号稍后短信通知"
-            assert pushed["ticket_no"] == number
+            assert pushed["ticket_no"] == number and pushed["update_id"]
+            # A widget opened later fetches the same answer from the desk.
+            later = requests.get(
+                f"{stack.desk.url}/api/widget/tickets/{user.session_id}",
+                headers={"X-Widget-Session-Token": user.session_token},
+                timeout=10,
+            ).json()["updates"]
+            assert [u["id"] for u in later] == [pushed["update_id"]]
             mark = len(user.received)
             await user.say("查进度")
             status = await user.wait_for(text_containing("当前状态"), after=mark)

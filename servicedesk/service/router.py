@@ -12,6 +12,7 @@ from servicedesk.service.rasa_bridge import RasaBridge
 from servicedesk.service.skill_routes import build_skill_router
 from servicedesk.service.ticket_bot_routes import build_ticket_bot_router
 from servicedesk.service.ticket_routes import build_ticket_router
+from servicedesk.service.ticket_widget_routes import build_ticket_widget_router
 
 
 def build_service_router(desk: DeskContext, bridge: RasaBridge) -> APIRouter:
@@ -22,4 +23,5 @@ def build_service_router(desk: DeskContext, bridge: RasaBridge) -> APIRouter:
     router.include_router(build_ticket_router(desk, bridge))
     router.include_router(build_ticket_bot_router(desk))
     router.include_router(build_skill_router(desk))
+    router.include_router(build_ticket_widget_router(desk))
     return router

@@ -68,13 +68,16 @@ def build_ticket_router(desk: DeskContext, bridge: RasaBridge) -> APIRouter:
     def full(found) -> dict:
         return ticket_view(found, comments=True, now=clock())
 
-    def deliver(found, agent: Agent, text: str) -> bool:
-        """A public update reaches the conversation the message came from, if any."""
-        if not found.conversation_id:
+    def deliver(found, agent: Agent) -> bool:
+        """The latest public update reaches the conversation the message came from, if
+        it is open; the widget also fetches it when it next connects."""
+        update = tickets.last_public_update(found)
+        if not found.conversation_id or update is None:
             return False
         return bridge.ticket_update(
-            found.conversation_id, found.ticket_no, agent.display_name, text
-        )
+            found.conversation_id, found.ticket_no, update.id, agent.display_name,
+            update.text,
+        )  # fmt: skip
 
     @router.get("/api/agent/tickets")
     def list_tickets(
@@ -147,11 +150,9 @@ def build_ticket_router(desk: DeskContext, bridge: RasaBridge) -> APIRouter:
         found=Depends(ticket),
         session: Session = Depends(get_session),
     ) -> dict:
-        entry = tickets.comment(
-            session, found, agent, body.text, clock(), public=body.public
-        )
+        tickets.comment(session, found, agent, body.text, clock(), public=body.public)
         session.commit()
-        delivered = body.public and deliver(found, agent, entry.text)
+        delivered = body.public and deliver(found, agent)
         return {**full(found), "delivered": delivered}
 
     @router.post("/api/agent/tickets/{ticket_no}/state")
@@ -174,6 +175,6 @@ def build_ticket_router(desk: DeskContext, bridge: RasaBridge) -> APIRouter:
     ) -> dict:
         tickets.resolve(session, found, agent, body.text, clock())
         session.commit()
-        return {**full(found), "delivered": deliver(found, agent, found.resolution)}
+        return {**full(found), "delivered": deliver(found, agent)}
 
     return router

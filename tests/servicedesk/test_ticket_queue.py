@@ -234,3 +234,33 @@ def test_ticket_routes_refuse_other_callers(client, agent1):
             ).status_code
             == 401
         )
+
+
+def test_the_widget_reads_the_answers_to_its_own_messages(client, agent1):
+    from servicedesk.widget_session import token_for
+    from tests.servicedesk.seeded_app import WIDGET_SECRET
+
+    conversation = "a" * 32
+    number = leave(
+        client, BOT, {}, contact_phone="13900004321", conversation_id=conversation
+    )
+    path = f"/api/widget/tickets/{conversation}"
+    widget = {"X-Widget-Session-Token": token_for(conversation, WIDGET_SECRET)}
+    forged = {"X-Widget-Session-Token": token_for("b" * 32, WIDGET_SECRET)}
+    assert client.get(path, headers=forged).status_code == 403
+    assert client.get(path).status_code == 403
+    assert client.get(path, headers=widget).json() == {"updates": []}
+    client.post(
+        f"/api/agent/tickets/{number}/comments",
+        json={"text": "内部：先查库存"},
+        headers=agent1,
+    )
+    client.post(
+        f"/api/agent/tickets/{number}/resolve", json={"text": "已补发"}, headers=agent1
+    )
+    updates = client.get(path, headers=widget).json()["updates"]
+    assert [(u["ticket_no"], u["text"], u["agent"]) for u in updates] == [
+        (number, "已补发", "客服小王")
+    ]
+    later = client.get(f"{path}?after={updates[0]['id']}", headers=widget).json()
+    assert later == {"updates": []}
