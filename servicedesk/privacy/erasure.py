@@ -78,6 +78,11 @@ def _erase_ticket(ticket: Ticket) -> int:
     ticket.subject = ERASED
     ticket.description = ERASED
     ticket.contact = ""
+    # A left message's own words, number and answer (servicedesk/service/tickets.py).
+    ticket.message = ERASED if ticket.message else None
+    ticket.contact_phone = None
+    ticket.callback_time = None
+    ticket.resolution = ERASED if ticket.resolution else None
     for comment in ticket.comments:
         comment.text = ERASED
     return len(ticket.comments)
@@ -126,7 +131,10 @@ def erase_customer(
 
     # A customer's tickets, and those left anonymously with one of their phones.
     for ticket in session.execute(select(Ticket)).scalars():
-        if ticket.customer_id == customer.id or _mentions(ticket.contact, hashes, ()):
+        if ticket.customer_id == customer.id or any(
+            _mentions(text, hashes, ())
+            for text in (ticket.contact, ticket.contact_phone)
+        ):
             counts.ticket_comments += _erase_ticket(ticket)
             counts.tickets += 1
 
