@@ -223,6 +223,14 @@ def test_ticket_routes_refuse_other_callers(client, agent1):
         == 401
     )
     assert client.get("/api/tickets/mine").status_code == 401
+    phone = {"phone": "13900001111"}
+    assert client.post("/api/tickets/check-phone", json=phone).status_code == 401
+    checked = client.post("/api/tickets/check-phone", json=phone, headers=BOT)
+    assert checked.json() == phone
+    bad = client.post(
+        "/api/tickets/check-phone", json={"phone": "1390000"}, headers=BOT
+    )
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "INVALID_PHONE"
     for headers in ({}, BOT):
         assert (
             client.get("/api/agent/tickets/TK1/contact", headers=headers).status_code
