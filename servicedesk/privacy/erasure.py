@@ -25,6 +25,7 @@ from servicedesk.privacy.models import CustomerConversation
 from servicedesk.privacy.sqlite_scrub import scrub
 from servicedesk.privacy.tracker import TrackerStore
 from servicedesk.service.audit import audit
+from servicedesk.service.contact_phone import unseal
 from servicedesk.service.models import Handoff, Ticket
 from servicedesk.shop.customer_tokens import token_hash
 from servicedesk.shop.customers import phone_hash
@@ -133,7 +134,7 @@ def erase_customer(
     for ticket in session.execute(select(Ticket)).scalars():
         if ticket.customer_id == customer.id or any(
             _mentions(text, hashes, ())
-            for text in (ticket.contact, ticket.contact_phone)
+            for text in (ticket.contact, unseal(ticket.contact_phone))
         ):
             counts.ticket_comments += _erase_ticket(ticket)
             counts.tickets += 1

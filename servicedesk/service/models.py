@@ -39,8 +39,9 @@ class Ticket(Base):
     # What the user asked for, in their words, and when to call back.
     message = Column(Text)
     callback_time = Column(String(30))
-    # An anonymous user's number in full; shown only to the assignee, each view audited.
-    contact_phone = Column(String(20))
+    # A number left with the message, encrypted (servicedesk/service/contact_phone.py);
+    # in full only to the assignee, each view audited.
+    contact_phone = Column(String(255))
     resolution = Column(Text)
     resolved_at = Column(DateTime)
     customer = relationship("Customer")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from servicedesk.auth import Caller, caller, end_user
 from servicedesk.context import DeskContext
 from servicedesk.masking import mask_text
-from servicedesk.service import ticket_progress, ticket_sla, tickets
+from servicedesk.service import contact_phone, ticket_progress, ticket_sla, tickets
 from servicedesk.service.ticket_progress import TicketCheck, progress_view
 from servicedesk.shop.models import Customer
 from servicedesk.throttle import Policy
@@ -67,7 +67,7 @@ def build_ticket_bot_router(desk: DeskContext) -> APIRouter:
             conversation_id=body.conversation_id,
         )  # fmt: skip
         created.message = mask_text(body.message.strip())[:1000] or None
-        created.contact_phone = phone
+        created.contact_phone = contact_phone.seal(phone)
         created.callback_time = (body.callback_time or "").strip() or None
         session.commit()
         return {

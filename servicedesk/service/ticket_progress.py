@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from servicedesk.clock import Clock
 from servicedesk.errors import RuleViolation
-from servicedesk.service import tickets
+from servicedesk.service import contact_phone, tickets
 from servicedesk.service.models import Ticket
 from servicedesk.service.views import TICKET_STATE_LABELS
 from servicedesk.shop.models import Customer
@@ -59,7 +59,7 @@ def of_conversation(session: Session, conversation_id: str) -> List[Ticket]:
 
 
 def _matches(ticket: Ticket, last4: str) -> bool:
-    on_file = (ticket.contact_phone or "")[-4:]
+    on_file = (contact_phone.unseal(ticket.contact_phone) or "")[-4:]
     return bool(on_file) and hmac.compare_digest(on_file, (last4 or "").strip())
 
 

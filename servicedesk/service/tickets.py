@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from servicedesk.db import find_by
 from servicedesk.errors import RuleViolation
 from servicedesk.masking import mask_text
-from servicedesk.service import ticket_sla, ticket_triage
+from servicedesk.service import contact_phone, ticket_sla, ticket_triage
 from servicedesk.service.audit import audit
 from servicedesk.service.models import (
     TICKET_STATES,
@@ -254,7 +254,7 @@ def reveal_phone(
 ) -> Optional[str]:
     require_assignee(ticket, agent)
     audit(session, agent.username, "ticket_phone_view", ticket.ticket_no, now)
-    return ticket.contact_phone
+    return contact_phone.unseal(ticket.contact_phone)
 
 
 def of_customer(session: Session, customer: Customer, limit: int = 5) -> List[Ticket]:

@@ -8,7 +8,7 @@ from typing import Any, Dict, Optional
 from sqlalchemy.orm import Session
 
 from servicedesk.masking import mask_phone
-from servicedesk.service import handoffs, ticket_sla
+from servicedesk.service import contact_phone, handoffs, ticket_sla
 from servicedesk.service.models import Handoff, Ticket
 from servicedesk.shop.views import customer_view, iso_time
 
@@ -50,7 +50,7 @@ def ticket_view(
         view["message"] = ticket.message
         view["callback_time"] = ticket.callback_time
         # In full only through the audited contact endpoint, for the assignee.
-        view["contact_phone"] = mask_phone(ticket.contact_phone)
+        view["contact_phone"] = mask_phone(contact_phone.unseal(ticket.contact_phone))
         view["resolution"] = ticket.resolution
         view["comments"] = [
             {

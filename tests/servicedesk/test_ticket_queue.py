@@ -171,6 +171,12 @@ def test_the_contact_number_is_for_the_assignee_and_audited(
     assert client.get(f"{path}/contact", headers=lead).status_code == 403
     full = client.get(f"{path}/contact", headers=agent1).json()
     assert full["contact_phone"] == "13900001234"
+    # At rest the number is encrypted, not in the clear.
+    from servicedesk.service.models import Ticket
+
+    with client.app.state.session_factory() as session:
+        stored = session.query(Ticket).filter_by(ticket_no=number).one().contact_phone
+    assert stored and "1234" not in stored
     entries = client.get("/api/agent/audit", headers=lead).json()["entries"]
     views = [e for e in entries if e["action"] == "ticket_phone_view"]
     assert views[0]["actor"] == "agent1" and views[0]["target"] == number
