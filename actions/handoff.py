@@ -20,6 +20,7 @@ from actions import backend
 from actions.identity import customer_token, identity_of
 from actions.outcomes import HandoffResult, RatingResult, TicketResult
 from actions.servicedesk_client import ServiceDeskError, ServiceDeskUnavailable
+from actions.ticket_progress import when
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +139,9 @@ class ActionHandoff(Action):
 
 
 class ActionLeaveMessage(Action):
-    """A ticket with the conversation summary, for when no agent is available."""
+    """A ticket with the user's message, how to call back and the conversation summary,
+    for when no agent is available (the message form has asked; actions/leave_message.py).
+    """
 
     def name(self) -> Text:
         return "action_leave_message"
@@ -150,12 +153,19 @@ class ActionLeaveMessage(Action):
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
         summary = summary_of(tracker, "no_agent")
+        # A known customer who keeps the number on file leaves none: the desk has it.
+        phone = tracker.get_slot("contact_phone")
         try:
             ticket = backend.client.create_ticket(
                 identity_of(tracker),
                 "留言：转人工时无客服在线",
                 json.dumps(summary, ensure_ascii=False)[:4000],
                 order_no=proven_order(tracker),
+                message=(tracker.get_slot("message_text") or "")[:1000],
+                contact_phone=phone or None,
+                callback_time=tracker.get_slot("callback_time"),
+                conversation_id=tracker.sender_id,
+                summary={k: summary[k] for k in ("trigger", "intents", "slots")},
             )
         except (ServiceDeskError, ServiceDeskUnavailable) as exc:
             logger.error("ticket failed: %s", exc)
@@ -164,6 +174,8 @@ class ActionLeaveMessage(Action):
         return [
             SlotSet("ticket_result", TicketResult.CREATED),
             SlotSet("ticket_no", ticket["ticket_no"]),
+            SlotSet("ticket_due", when(ticket.get("due_at"))),
+            SlotSet("contact_phone", None),
         ]
 
 

@@ -127,6 +127,32 @@ class TicketResult(Outcome):
     UNAVAILABLE = "unavailable"
 
 
+class TicketLookup(Outcome):
+    """What the bot found about a ticket's progress (slot `ticket_lookup`)."""
+
+    FOUND = "found"
+    NEED_NUMBER = "need_number"
+    NEED_LAST4 = "need_last4"
+    WRONG_LAST4 = "wrong_last4"
+    LOCKED = "locked"
+    NOT_FOUND = "not_found"
+    UNAVAILABLE = "unavailable"
+
+
+class MessageHint(Outcome):
+    """Why the message form asks again (slot `message_hint`)."""
+
+    TOO_SHORT = "too_short"
+    INVALID_PHONE = "invalid_phone"
+
+
+class TicketReminder(Outcome):
+    """What the first greeting mentions (slot `ticket_reminder`)."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+
+
 class RatingResult(Outcome):
     """A satisfaction rating after a handoff (slot `rating_result`)."""
 
@@ -161,6 +187,9 @@ SLOTS: Dict[str, Type[Outcome]] = {
     "product_result": ProductResult,
     "handoff_result": HandoffResult,
     "ticket_result": TicketResult,
+    "ticket_lookup": TicketLookup,
+    "message_hint": MessageHint,
+    "ticket_reminder": TicketReminder,
     "rating_result": RatingResult,
     "bot_rating": BotRating,
     "kb_result": KbResult,
@@ -172,5 +201,6 @@ DEFAULT_WORDING: Dict[str, FrozenSet[str]] = {
     "product_result": frozenset({"none"}),
     "handoff_result": frozenset({"unavailable"}),
     "ticket_result": frozenset({"unavailable"}),
+    "ticket_lookup": frozenset({"unavailable"}),
     "rating_result": frozenset({"saved"}),
 }

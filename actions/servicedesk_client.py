@@ -295,12 +295,43 @@ class ServiceDeskClient:
         subject: str,
         description: str,
         order_no: Optional[str] = None,
+        **left: Any,
     ) -> Dict[str, Any]:
+        """`left`: a left message's message, contact_phone, callback_time,
+        conversation_id and summary (see the desk's TicketIn)."""
         return self._call(
             "POST",
             "/api/tickets",
             identity,
-            json={"subject": subject, "description": description, "order_no": order_no},
+            json={
+                "subject": subject,
+                "description": description,
+                "order_no": order_no,
+                **left,
+            },
+        )
+
+    def check_phone(self, phone: str) -> str:
+        """The number normalised, or ServiceDeskError INVALID_PHONE."""
+        return self._call("POST", "/api/tickets/check-phone", json={"phone": phone})[
+            "phone"
+        ]
+
+    def me(self, identity: Identity) -> Dict[str, Any]:
+        return self._call("GET", "/api/customers/me", identity)
+
+    def my_tickets(self, identity: Identity, conversation_id: str) -> list:
+        """A known customer's tickets, or those left in this conversation."""
+        return self._call(
+            "GET",
+            "/api/tickets/mine",
+            identity,
+            params={"conversation_id": conversation_id},
+        )["tickets"]
+
+    def ticket_progress(self, ticket_no: str, identity: Identity) -> Dict[str, Any]:
+        return self._call(
+            "GET", f"/api/tickets/{quote(ticket_no, safe='')}/progress", identity
         )
 
     def rate_handoff(

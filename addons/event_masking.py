@@ -13,9 +13,9 @@ from typing import Any, Dict
 
 from addons.pii_masking import mask_text
 
-# Slots whose whole value is personal data (domain.yml): phone, invoice e-mail, and the
-# new value of an order field (an address or a phone).
-PERSONAL_SLOTS = frozenset({"phone", "email", "modify_value"})
+# Slots whose whole value is personal data (domain.yml): phone, invoice e-mail, the
+# new value of an order field (an address or a phone), a left message's number.
+PERSONAL_SLOTS = frozenset({"phone", "email", "modify_value", "contact_phone"})
 REDACTED_KEY = "redacted"
 
 

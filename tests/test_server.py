@@ -211,6 +211,10 @@ def test_asking_for_a_human_with_nobody_online_leaves_a_message(stack):
         "/affirm",
         "/deny",
     ]
+    # The message form: the problem, a callback time, the number on file.
+    assert "描述您遇到的问题" in texts(stack.say("human", "/affirm", **me))
+    assert "什么时间" in texts(stack.say("human", "退款一直没到账", **me))
+    assert "139****5678" in texts(stack.say("human", "晚上（18-21点）", **me))
     assert re.search(r"工单号 TK\d+", texts(stack.say("human", "/affirm", **me)))
 
 
@@ -219,6 +223,7 @@ def test_asking_for_a_human_queues_the_conversation_for_an_agent(stack, online_a
         stack.say("queued", "我要人工客服", customer_token="demo-vip-zhangwei")
     )
     assert "排队" in queued and "聊天记录" in queued
+    assert re.search(r"您目前排在第 \d+ 位，预计等待约 \d+ 分钟", queued), queued
     queue = requests.get(
         f"{stack.desk.url}/api/agent/queue", headers=online_agent, timeout=10
     ).json()["queued"]

@@ -29,6 +29,7 @@ from servicedesk.privacy.models import CustomerConversation
 from servicedesk.privacy.sqlite_scrub import scrub
 from servicedesk.privacy.tracker import TrackerStore
 from servicedesk.service.audit import audit
+from servicedesk.service.contact_phone import unseal
 from servicedesk.service.models import Handoff, Ticket
 from servicedesk.shop.customer_tokens import token_hash
 from servicedesk.shop.customers import phone_hash
@@ -83,6 +84,11 @@ def _erase_ticket(ticket: Ticket) -> int:
     ticket.subject = ERASED
     ticket.description = ERASED
     ticket.contact = ""
+    # A left message's own words, number and answer (servicedesk/service/tickets.py).
+    ticket.message = ERASED if ticket.message else None
+    ticket.contact_phone = None
+    ticket.callback_time = None
+    ticket.resolution = ERASED if ticket.resolution else None
     for comment in ticket.comments:
         comment.text = ERASED
     return len(ticket.comments)
@@ -132,7 +138,10 @@ def erase_customer(
 
     # A customer's tickets, and those left anonymously with one of their phones.
     for ticket in session.execute(select(Ticket)).scalars():
-        if ticket.customer_id == customer.id or _mentions(ticket.contact, hashes, ()):
+        if ticket.customer_id == customer.id or any(
+            _mentions(text, hashes, ())
+            for text in (ticket.contact, unseal(ticket.contact_phone))
+        ):
             counts.ticket_comments += _erase_ticket(ticket)
             counts.tickets += 1
 

@@ -6,6 +6,7 @@ time; within the same priority, first come first served.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any, Dict, List, Optional
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from servicedesk.db import find_by, first_or_404
 from servicedesk.errors import RuleViolation
 from servicedesk.masking import mask_deep, mask_text
+from servicedesk.service import skills, ticket_triage
 from servicedesk.service.audit import audit
 from servicedesk.service.models import Agent, Handoff, HandoffMessage
 from servicedesk.shop.models import Customer
@@ -28,8 +30,9 @@ TRIGGERS = URGENT_TRIGGERS | {
     "form_failure",
     "backend_error",
 }
-# Minutes an agent needs per conversation, for the estimated wait.
-AVERAGE_HANDLING_MINUTES = 4
+# Minutes an agent needs per conversation, for the estimated wait while a group has no
+# measured history (skills.handling_minutes).
+AVERAGE_HANDLING_MINUTES = skills.DEFAULT_HANDLING_MINUTES
 OPEN_STATES = ("queued", "serving")
 HANDOFF_NOT_FOUND = ("HANDOFF_NOT_FOUND", "没有找到该会话。")
 
@@ -91,6 +94,12 @@ def request_handoff(
         created_at=now,
     )
     session.add(handoff)
+    vip = customer is not None and customer.level == "vip"
+    skills.offer(
+        session,
+        handoff,
+        ticket_triage.skill_group_of(ticket_triage.category_of(summary), vip),
+    )
     session.flush()
     handoff.handoff_no = f"HO{now:%Y%m%d}{handoff.id:06d}"
     return handoff
@@ -146,10 +155,13 @@ class QueueState:
         self.online = online
         self.free = free
 
-    def wait_minutes(self, place: int) -> int:
+    def wait_minutes(
+        self, place: int, handling: float = AVERAGE_HANDLING_MINUTES
+    ) -> int:
+        """`handling`: minutes per conversation, measured for the handoff's group."""
         if self.free >= place:
             return 0
-        return -(-(place - self.free) * AVERAGE_HANDLING_MINUTES // max(self.online, 1))
+        return math.ceil((place - self.free) * handling / max(self.online, 1))
 
 
 def queue_state(session: Session) -> QueueState:
@@ -167,7 +179,11 @@ def position(
         return {"position": 0, "estimated_wait_minutes": 0}
     state = state or queue_state(session)
     place = next(i for i, h in enumerate(state.waiting, start=1) if h.id == handoff.id)
-    return {"position": place, "estimated_wait_minutes": state.wait_minutes(place)}
+    handling = skills.handling_minutes(session, handoff.skill_group)
+    return {
+        "position": place,
+        "estimated_wait_minutes": state.wait_minutes(place, handling),
+    }
 
 
 def claim(session: Session, handoff: Handoff, agent: Agent, now: datetime) -> Handoff:

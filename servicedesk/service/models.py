@@ -28,6 +28,22 @@ class Ticket(Base):
     assignee_id = Column(ForeignKey("agents.id"), index=True)
     source = Column(String(20), default="message")  # message (left by a user) / agent
     updated_at = Column(DateTime)
+    # Work queue (servicedesk/service/ticket_triage.py, ticket_sla.py): nullable so
+    # servicedesk.db.upgrade can add them to an existing database.
+    category = Column(String(20))
+    priority = Column(Integer, default=0)
+    priority_reasons = Column(JSON)
+    due_at = Column(DateTime, index=True)
+    skill_group = Column(String(20))
+    conversation_id = Column(String(255), index=True)
+    # What the user asked for, in their words, and when to call back.
+    message = Column(Text)
+    callback_time = Column(String(30))
+    # A number left with the message, encrypted (servicedesk/service/contact_phone.py);
+    # in full only to the assignee, each view audited.
+    contact_phone = Column(String(255))
+    resolution = Column(Text)
+    resolved_at = Column(DateTime)
     customer = relationship("Customer")
     assignee = relationship("Agent")
     comments = relationship(
@@ -45,6 +61,8 @@ class TicketComment(Base):
     author = Column(String(50), nullable=False)
     text = Column(Text, nullable=False)
     created_at = Column(DateTime, nullable=False)
+    # Internal by default; a public update is what the customer reads about progress.
+    public = Column(Boolean, default=False)
     ticket = relationship("Ticket", back_populates="comments")
 
 
@@ -65,6 +83,8 @@ class Agent(Base):
     # Set by a supervisor; a disabled agent cannot log in and has no sessions. Nullable
     # so servicedesk.db.upgrade can add it to an existing database.
     disabled = Column(Boolean, default=False)
+    # Skill groups (servicedesk/service/skills.py), e.g. ["invoices", "vip"].
+    skills = Column(JSON)
 
 
 class AgentSession(Base):
@@ -94,8 +114,13 @@ class Handoff(Base):
     resolution = Column(String(30))
     rating = Column(Integer)
     rating_comment = Column(String(500))
+    # Routing by skill (servicedesk/service/skills.py): the group the task needs and the
+    # least-loaded online agent it was offered to; anyone may still claim it by hand.
+    skill_group = Column(String(20))
+    offered_agent_id = Column(ForeignKey("agents.id"))
     customer = relationship("Customer")
-    agent = relationship("Agent")
+    agent = relationship("Agent", foreign_keys=[agent_id])
+    offered_agent = relationship("Agent", foreign_keys=[offered_agent_id])
     messages = relationship(
         "HandoffMessage", back_populates="handoff", order_by="HandoffMessage.id"
     )

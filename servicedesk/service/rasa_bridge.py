@@ -90,6 +90,26 @@ class RasaBridge:
         }
         return self._push(conversation_id, payload)
 
+    def ticket_update(
+        self,
+        conversation_id: str,
+        ticket_no: str,
+        update_id: int,
+        agent_name: str,
+        text: str,
+    ) -> bool:
+        """A public update of a left message, in the conversation it came from; the
+        widget remembers `update_id` so it does not show it again when it catches up."""
+        payload = {
+            "type": "agent_message",
+            "id": None,
+            "agent": agent_name,
+            "text": text,
+            "ticket_no": ticket_no,
+            "update_id": update_id,
+        }
+        return self._push(conversation_id, payload)
+
     def closed(self, conversation_id: str) -> bool:
         # The paused conversation ends on the user's last message with no action after
         # it; an action_listen makes the trigger below a fresh turn that rules match.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Dict, Optional
 
 from sqlalchemy.orm import Session
 
-from servicedesk.service import handoffs
+from servicedesk.masking import mask_phone
+from servicedesk.service import contact_phone, handoffs, ticket_sla
 from servicedesk.service.models import Handoff, Ticket
 from servicedesk.shop.views import customer_view, iso_time
 
@@ -18,7 +20,9 @@ TICKET_STATE_LABELS = {
 }
 
 
-def ticket_view(ticket: Ticket, comments: bool = False) -> Dict[str, Any]:
+def ticket_view(
+    ticket: Ticket, comments: bool = False, now: Optional[datetime] = None
+) -> Dict[str, Any]:
     view = {
         "ticket_no": ticket.ticket_no,
         "subject": ticket.subject,
@@ -31,12 +35,30 @@ def ticket_view(ticket: Ticket, comments: bool = False) -> Dict[str, Any]:
         "assignee_username": ticket.assignee.username if ticket.assignee else None,
         "created_at": iso_time(ticket.created_at),
         "updated_at": iso_time(ticket.updated_at or ticket.created_at),
+        "category": ticket.category or "other",
+        "priority": ticket.priority or 0,
+        "priority_reasons": ticket.priority_reasons or [],
+        "skill_group": ticket.skill_group,
+        "due_at": iso_time(ticket.due_at) if ticket.due_at else None,
+        "sla": ticket_sla.flag(ticket.state, ticket.created_at, ticket.due_at, now)
+        if now is not None
+        else None,
     }
     if comments:
         view["description"] = ticket.description
         view["contact"] = ticket.contact
+        view["message"] = ticket.message
+        view["callback_time"] = ticket.callback_time
+        # In full only through the audited contact endpoint, for the assignee.
+        view["contact_phone"] = mask_phone(contact_phone.unseal(ticket.contact_phone))
+        view["resolution"] = ticket.resolution
         view["comments"] = [
-            {"author": c.author, "text": c.text, "time": iso_time(c.created_at)}
+            {
+                "author": c.author,
+                "text": c.text,
+                "time": iso_time(c.created_at),
+                "public": bool(c.public),
+            }
             for c in ticket.comments
         ]
     return view
@@ -58,6 +80,8 @@ def handoff_view(
         "resolution": handoff.resolution,
         "rating": handoff.rating,
         "rating_comment": handoff.rating_comment,
+        "skill_group": handoff.skill_group,
+        "offered_to": handoff.offered_agent.username if handoff.offered_agent else None,
         **handoffs.position(session, handoff, state),
     }
 

@@ -170,6 +170,13 @@ def chat_and_hand_off(client, tracker):
         headers=bot(LINA["token"]),
     )
     assert ticket.status_code == 201, ticket.text
+    # A message left anonymously with her number (the message form's contact).
+    left = client.post(
+        "/api/tickets",
+        json={"subject": "留言", "message": "请回电", "contact_phone": LINA["phone"]},
+        headers=bot(),
+    )
+    assert left.status_code == 201, left.text
     # A miss stored before misses were masked: erasure finds it by the phone's hash.
     with sessions(client)() as session, session.begin():
         session.add(
@@ -200,7 +207,7 @@ def test_erasure_leaves_nothing_in_either_database(client, tracker, tmp_path):
     assert erased.status_code == 200, erased.text
     counts = erased.json()["erased"]
     assert counts["conversations"] == 2 and counts["tracker_events"] > 0
-    assert counts["handoffs"] == 1 and counts["tickets"] == 1
+    assert counts["handoffs"] == 1 and counts["tickets"] == 2
     assert counts["kb_misses"] == 1 and counts["orders"] == 3
 
     assert found_in([desk_db, tracker.path, analytics_db], *secrets) == []

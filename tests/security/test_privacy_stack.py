@@ -54,6 +54,9 @@ def test_a_message_left_for_the_agents_is_nowhere_in_the_clear(stack):
     me = {"customer_token": "demo-lina"}
     stack.say("privacy-left", f"我的手机号是{spaced}，邮箱{mail}", **me)
     assert "留言" in texts(stack.say("privacy-left", "转人工", **me))
+    stack.say("privacy-left", "/affirm", **me)
+    stack.say("privacy-left", "麻烦尽快联系我处理", **me)
+    stack.say("privacy-left", "尽快", **me)
     assert "工单号" in texts(stack.say("privacy-left", "/affirm", **me))
     assert files_with(stack.workdir, [phone, spaced, mail]) == []
 

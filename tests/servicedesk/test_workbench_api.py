@@ -60,6 +60,7 @@ def test_ticket_life_cycle(client, agent1, lead):
         "author": "客服小王",
         "text": "已电话联系客户",
         "time": NOW.isoformat(),
+        "public": False,
     }
     assert (
         client.post(f"{path}/state", json={"state": "resolved"}, headers=agent1).json()[

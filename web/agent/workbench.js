@@ -1,5 +1,5 @@
 /*
- * Agent workbench: queue, live chat, customer context, tickets, audit log.
+ * Agent workbench: queue, live chat, customer context, audit log (tickets: tickets.js).
  * Live updates come from /api/agent/events (server-sent events); every change re-reads
  * the affected views through the ordinary API. All data is inserted as text.
  */
@@ -10,7 +10,6 @@
   var token = sessionStorage.getItem(TOKEN_KEY);
   var me = null;
   var selected = null; // handoff_no
-  var selectedTicket = null;
   var activeTab = "chats";
   var events = null;
 
@@ -162,7 +161,6 @@
   function refresh() {
     loadQueue();
     if (selected) loadDetail(selected);
-    if (activeTab === "tickets") loadTickets();
     if (activeTab === "audit") loadAudit();
     if (activeTab === "kb") loadKb();
     emit("refresh", { tab: activeTab, selected: selected });
@@ -195,6 +193,7 @@
     line.appendChild(el("strong", null, who(h)));
     if (h.customer && h.customer.level === "vip") line.appendChild(el("span", "badge vip", "VIP"));
     if (h.urgent) line.appendChild(el("span", "badge urgent", "加急"));
+    if (waiting && me && h.offered_to === me.username) line.appendChild(el("span", "badge offered", "分配给我"));
     button.appendChild(line);
     var meta = TRIGGERS[h.trigger] || h.trigger;
     meta += waiting ? " · 第 " + h.position + " 位 · 约 " + h.estimated_wait_minutes + " 分钟" : " · " + (h.agent || "");
@@ -457,145 +456,7 @@
     }
   });
 
-  // -- tickets ---------------------------------------------------------------------
-
-  $("ticket-state").addEventListener("change", loadTickets);
-  $("ticket-mine").addEventListener("change", loadTickets);
-
-  function loadTickets() {
-    var query = "?mine=" + $("ticket-mine").checked + ($("ticket-state").value ? "&state=" + $("ticket-state").value : "");
-    api("GET", "/api/agent/tickets" + query).then(function (data) {
-      var rows = $("ticket-rows");
-      clear(rows);
-      data.tickets.forEach(function (t) {
-        var tr = el("tr", t.ticket_no === selectedTicket ? "selected" : "");
-        var link = el("button", "link", t.ticket_no);
-        link.type = "button";
-        link.addEventListener("click", function () { selectedTicket = t.ticket_no; loadTickets(); });
-        var first = el("td");
-        first.appendChild(link);
-        tr.appendChild(first);
-        [t.subject, t.state_label, t.assignee || "未分配", time(t.updated_at)].forEach(function (v) { tr.appendChild(el("td", null, v)); });
-        rows.appendChild(tr);
-      });
-      if (!data.tickets.length) {
-        var tr = el("tr");
-        var td = el("td", "empty", "没有工单");
-        td.colSpan = 5;
-        tr.appendChild(td);
-        rows.appendChild(tr);
-      }
-      if (selectedTicket) loadTicket(selectedTicket);
-    }).catch(function () {});
-  }
-
-  function loadTicket(no) {
-    Promise.all([api("GET", "/api/agent/tickets/" + encodeURIComponent(no)), api("GET", "/api/agent/agents")])
-      .then(function (results) { renderTicket(results[0], results[1].agents); })
-      .catch(function () {});
-  }
-
-  // A left message carries the bot's summary as JSON: shown like a conversation.
-  function description(text) {
-    var summary = null;
-    try { summary = JSON.parse(text); } catch (e) { /* plain text */ }
-    if (!summary || !summary.transcript) return el("pre", "description", text);
-    var box = el("div", "description");
-    box.appendChild(pairs([
-      ["用户意图", (summary.intents || []).map(function (i) { return INTENTS[i] || i; }).join(" → ")],
-    ]));
-    var slots = summary.slots || {};
-    box.appendChild(pairs(Object.keys(slots).map(function (k) { return [SLOTS[k] || k, slots[k]]; })));
-    summary.transcript.forEach(function (m) {
-      box.appendChild(transcriptRow(m));
-    });
-    return box;
-  }
-
-  function renderTicket(t, agents) {
-    var box = $("ticket-detail");
-    clear(box);
-    box.appendChild(el("h3", null, t.ticket_no + " · " + t.subject));
-    box.appendChild(pairs([
-      ["状态", t.state_label], ["处理人", t.assignee || "未分配"],
-      ["客户", t.customer ? t.customer.name + " " + t.customer.phone : "匿名"],
-      ["订单号", t.order_no], ["联系方式", t.contact], ["来源", t.source === "agent" ? "客服创建" : "用户留言"],
-      ["创建时间", time(t.created_at)],
-    ]));
-    box.appendChild(description(t.description || ""));
-
-    var controls = el("div", "ticket-controls");
-    var assign = el("select");
-    assign.setAttribute("aria-label", "分配给");
-    agents.forEach(function (a) {
-      var o = el("option", null, a.name);
-      o.value = a.username;
-      o.selected = a.username === t.assignee_username;
-      assign.appendChild(o);
-    });
-    var assignButton = el("button", null, "分配");
-    assignButton.type = "button";
-    assignButton.addEventListener("click", function () {
-      api("POST", "/api/agent/tickets/" + encodeURIComponent(t.ticket_no) + "/assign", { to: assign.value }).then(loadTickets);
-    });
-    var state = el("select");
-    state.setAttribute("aria-label", "工单状态");
-    [["open", "待处理"], ["in_progress", "处理中"], ["resolved", "已解决"], ["closed", "已关闭"]].forEach(function (s) {
-      var o = el("option", null, s[1]);
-      o.value = s[0];
-      o.selected = s[0] === t.state;
-      state.appendChild(o);
-    });
-    var stateButton = el("button", null, "更新状态");
-    stateButton.type = "button";
-    stateButton.addEventListener("click", function () {
-      api("POST", "/api/agent/tickets/" + encodeURIComponent(t.ticket_no) + "/state", { state: state.value }).then(loadTickets);
-    });
-    [assign, assignButton, state, stateButton].forEach(function (n) { controls.appendChild(n); });
-    box.appendChild(controls);
-
-    box.appendChild(el("h4", null, "处理记录"));
-    t.comments.forEach(function (c) {
-      var row = el("div", "msg from-note");
-      row.appendChild(el("div", "who", c.author + " · " + time(c.time)));
-      row.appendChild(el("div", "text", c.text));
-      box.appendChild(row);
-    });
-    var form = el("form", "comment-form");
-    var input = el("textarea");
-    input.rows = 2;
-    input.maxLength = 2000;
-    input.placeholder = "添加处理记录";
-    input.setAttribute("aria-label", "处理记录");
-    var submit = el("button", "primary", "添加");
-    submit.type = "submit";
-    form.appendChild(input);
-    form.appendChild(submit);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      if (!input.value.trim()) return;
-      api("POST", "/api/agent/tickets/" + encodeURIComponent(t.ticket_no) + "/comments", { text: input.value }).then(loadTickets);
-    });
-    box.appendChild(form);
-  }
-
-  $("new-ticket").addEventListener("click", function () {
-    var box = $("ticket-detail");
-    clear(box);
-    var form = $("new-ticket-form").content.firstElementChild.cloneNode(true);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var body = {};
-      Array.prototype.forEach.call(form.elements, function (e) { if (e.name) body[e.name] = e.value.trim() || null; });
-      body.description = body.description || "";
-      body.contact = body.contact || "";
-      api("POST", "/api/agent/tickets", body).then(function (t) {
-        selectedTicket = t.ticket_no;
-        loadTickets();
-      }).catch(function (e) { alert(e.message); });
-    });
-    box.appendChild(form);
-  });
+  // Tickets and skill groups live in tickets.js.
 
   // -- knowledge base ------------------------------------------------------------------
 

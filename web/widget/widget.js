@@ -80,6 +80,10 @@
     return { get: get, set: set };
   }
 
+  function ticketText(m) {
+    return m.ticket_no ? "【工单 " + m.ticket_no + " 处理进展】" + m.text : m.text;
+  }
+
   function Widget(config) {
     this.config = config;
     var scope = config.customerToken ? "c-" + config.customerToken.slice(0, 16) : "anon";
@@ -215,6 +219,7 @@
         self.confirmSession(data.session_id, data.session_token);
         self.setStatus(null);
         self.catchUp();
+        self.ticketUpdates();
         self.sendContext();
       });
       socket.on("disconnect", function () {
@@ -245,6 +250,24 @@
     this.store.set("session", sessionId);
     this.store.set("session_token", token);
     this.confirmed = true;
+  };
+
+  // Answers to a message left in this conversation that arrived while the chat was
+  // closed (the socket delivers only to browsers online at the time).
+  Widget.prototype.ticketUpdates = function () {
+    var self = this;
+    if (!this.sessionId) return;
+    var seen = this.store.get("ticket_seen", 0);
+    var url = this.config.deskUrl + "/api/widget/tickets/" + encodeURIComponent(this.sessionId) + "?after=" + seen;
+    fetch(url, { headers: { "X-Widget-Session-Token": this.sessionToken || "" } }).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (data) {
+      (data && data.updates || []).forEach(function (u) {
+        if (u.id <= self.store.get("ticket_seen", 0)) return;
+        self.store.set("ticket_seen", u.id);
+        self.add({ from: "agent", agent: u.agent, text: ticketText(u), time: u.time });
+      });
+    }).catch(function () { /* the next connection tries again */ });
   };
 
   // The desk serves a conversation's handoff only with its session token.
@@ -357,7 +380,8 @@
     this.showTyping(false);
     if (data.type === "handoff") return this.onHandoff(data);
     if (data.type === "agent_message") {
-      return this.add({ from: "agent", agent: data.agent, text: data.text, id: data.id });
+      if (data.update_id) this.store.set("ticket_seen", Math.max(this.store.get("ticket_seen", 0), data.update_id));
+      return this.add({ from: "agent", agent: data.agent, text: ticketText(data), id: data.id });
     }
     if (data.type === "order_choices") {
       return this.add({ from: "bot", kind: "cards", orders: data.orders || [] });
@@ -577,7 +601,7 @@
     if (!h) return;
     if (h.state === "queued") {
       this.banner.appendChild(
-        el("span", "sc-banner-text", "正在排队转人工：前面还有 " + h.position + " 位（含您），预计等待约 " + h.wait + " 分钟")
+        el("span", "sc-banner-text", "正在排队转人工：您目前排在第 " + h.position + " 位，预计等待约 " + h.wait + " 分钟")
       );
       var cancel = el("button", "sc-button", "取消排队");
       cancel.type = "button";
