@@ -9,14 +9,23 @@ the service desk derives one row per conversation session from it
   e-mail, address, ID or bank card a user typed, no customer token, reaches the copy;
 - the database is one URL, ANALYTICS_DATABASE_URL over endpoints.yml's `url` over the
   default SQLite file var/analytics.db (the directory is created; SQLite in WAL mode, so
-  the desk's reads never block the Rasa server's writes).
+  the desk's reads never block the Rasa server's writes);
+- the writes happen in a thread of the broker's own, a batch per transaction, so a turn
+  only queues its events and never waits for the analytics database (make bench). The
+  queue is flushed when the server stops.
 """
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import json
+import logging
 import os
+import queue
+import threading
 from asyncio import AbstractEventLoop
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -28,7 +37,11 @@ from sqlalchemy.engine import make_url
 from addons.event_masking import mask_event
 from addons.tracker_store import _sqlite_pragmas, ensure_sqlite_directory
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_URL = "sqlite:///var/analytics.db"
+BATCH = 500
+_STOP = object()
 URL_ENV = "ANALYTICS_DATABASE_URL"
 
 
@@ -71,6 +84,12 @@ class MaskedSQLEventBroker(SQLEventBroker):
                 )
             )
         self.sessionmaker = sqlalchemy.orm.sessionmaker(bind=self.engine)
+        self._queue: queue.Queue = queue.Queue()
+        self._writer = threading.Thread(
+            target=self._write_forever, name="analytics-broker", daemon=True
+        )
+        self._writer.start()
+        atexit.register(self.flush)
 
     @classmethod
     async def from_endpoint_config(
@@ -81,7 +100,45 @@ class MaskedSQLEventBroker(SQLEventBroker):
         return cls(broker_config.url)
 
     def publish(self, event: Dict[Text, Any]) -> None:
-        super().publish(mask_event(event))
+        self._queue.put(event)
+
+    def flush(self) -> None:
+        """Waits until every event published so far is written."""
+        if self._writer.is_alive():
+            self._queue.join()
 
     async def close(self) -> None:
+        await asyncio.to_thread(self.flush)
+        self._queue.put(_STOP)
         self.engine.dispose()
+
+    def _write_forever(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < BATCH:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            events = [e for e in batch if e is not _STOP]
+            try:
+                if events:
+                    self._write(events)
+            except Exception:  # noqa: BLE001 - the writer must outlive a bad batch
+                logger.exception("analytics events lost: %d", len(events))
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+            if len(events) < len(batch):
+                return
+
+    def _write(self, events: List[Dict[Text, Any]]) -> None:
+        with self.session_scope() as session:
+            for event in events:
+                masked = mask_event(event)
+                session.add(
+                    self.SQLBrokerEvent(
+                        sender_id=masked.get("sender_id"), data=json.dumps(masked)
+                    )
+                )
+            session.commit()

@@ -11,18 +11,26 @@ Events are stored masked (event_masking.py): no phone number, e-mail, address, I
 bank card a user typed, and no customer token, reaches the database. What a running form
 needs in the clear stays in memory only (recent_trackers.py).
 
+The database work of a turn (reading the last row, writing the new events) runs in a
+worker thread, not on the event loop: a conversation waiting for its commit does not
+hold up every other conversation's turn (make bench). Rasa's lock store already keeps
+one conversation's turns in order. The new events are published to the event broker
+from the same diff that is written, instead of Rasa's second read of the tracker.
+
 Creating the store also installs our speed-ups of Rasa internals (rasa_patches.py): the
 store is what endpoints.yml names, so the Rasa server always creates it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from pathlib import Path
-from typing import Any, List, Optional, Text
+from typing import Any, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -76,16 +84,41 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         self.recent = RecentTrackers.from_env()
         if make_url(url).get_backend_name() == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-            # Connections opened while the tables were created predate the listener.
-            self.engine.dispose()
+            self._pool_sqlite(url)
+
+    def _pool_sqlite(self, url: Text) -> None:
+        # SQLAlchemy 1.4 opens and closes an SQLite file per session, and closing the
+        # last connection checkpoints the write-ahead log with a disk sync: a few kept
+        # connections, shared by the worker threads, make a turn's write an append.
+        self.engine.dispose()
+        self.engine = sa.create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            poolclass=sa.pool.QueuePool,
+            pool_size=4,
+            max_overflow=4,
+        )
+        event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """SQLTrackerStore.save with each event masked before it is written."""
-        await self.stream_events(tracker)
+        new_events, last_row = await asyncio.to_thread(self._write, tracker)
+        if self.event_broker is not None:
+            for new in new_events:
+                self.event_broker.publish(
+                    {"sender_id": tracker.sender_id, **new.as_dict()}
+                )
+        self.recent.put(tracker.sender_id, current_session(tracker), last_row)
+
+    def _write(
+        self, tracker: DialogueStateTracker
+    ) -> Tuple[List[Event], Optional[int]]:
+        """Stores the events the database lacks; returns them and the last row id."""
         with self.session_scope() as session:
+            new_events = list(self._additional_events(session, tracker))
             rows = []
-            for new in self._additional_events(session, tracker):
+            for new in new_events:
                 data = new.as_dict()
                 intent = (data.get("parse_data") or {}).get("intent") or {}
                 row = self.SQLEvent(
@@ -103,18 +136,33 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             if last_row is None:
                 last_row = self._last_row(session, tracker.sender_id)
             session.commit()
-        self.recent.put(tracker.sender_id, current_session(tracker), last_row)
+        return new_events, last_row
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The unmasked tracker kept in memory while the database has nothing newer."""
         if self.domain is not None:
-            with self.session_scope() as session:
-                kept = self.recent.get(sender_id, self._last_row(session, sender_id))
+            kept = await asyncio.to_thread(self._recent_events, sender_id)
             if kept:
                 return DialogueStateTracker.from_events(
                     sender_id, kept, self.domain.slots
                 )
-        return await super().retrieve(sender_id)
+        return await asyncio.to_thread(self._stored_tracker, sender_id, False)
+
+    async def retrieve_full_tracker(
+        self, conversation_id: Text
+    ) -> Optional[DialogueStateTracker]:
+        return await asyncio.to_thread(self._stored_tracker, conversation_id, True)
+
+    def _recent_events(self, sender_id: Text) -> Optional[List[Event]]:
+        with self.session_scope() as session:
+            return self.recent.get(sender_id, self._last_row(session, sender_id))
+
+    def _stored_tracker(
+        self, sender_id: Text, all_sessions: bool
+    ) -> Optional[DialogueStateTracker]:
+        # Rasa's _retrieve is a coroutine that never awaits: run it to completion here,
+        # in the worker thread, on a loop of the thread's own.
+        return asyncio.run(self._retrieve(sender_id, all_sessions))
 
     def _last_row(self, session: Any, sender_id: Text) -> Optional[int]:
         return (

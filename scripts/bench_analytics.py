@@ -69,6 +69,7 @@ def main() -> None:
             published += 1
         if published >= args.ingest_events:
             break
+    broker.flush()
     broker_rate = published / (time.perf_counter() - started)
     broker.engine.dispose()
 

@@ -54,6 +54,7 @@ def main() -> int:
                 broker.publish({"sender_id": conv.sender_id, **event})
                 events += 1
             session.add_all(desk_rows(conv, sessions, agents))
+    broker.flush()
     logging.info(
         "demo analytics history: %s conversations, %s events over %s days",
         sessions,

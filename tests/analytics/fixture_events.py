@@ -145,6 +145,8 @@ def land(broker: MaskedSQLEventBroker, conversations) -> int:
         for event in events:
             broker.publish({"sender_id": sender, **event.as_dict()})
             count += 1
+    # The broker writes from its own thread: landed means written.
+    broker.flush()
     return count
 
 

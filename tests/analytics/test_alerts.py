@@ -104,6 +104,7 @@ def test_the_fallback_rate_of_the_last_hour(client, webhook):
         ]
     }
     fx.land(broker, lost)
+    broker.flush()
     broker.engine.dispose()
     analytics.tick()
     raised = banner(client)["fallback_rate"]

@@ -31,6 +31,7 @@ def test_what_the_broker_stores_is_masked(tmp_path):
     )
     broker.publish({"sender_id": "s1", **said.as_dict()})
     broker.publish({"sender_id": "s1", **SlotSet("phone", "13912345678").as_dict()})
+    broker.flush()
     broker.engine.dispose()
     user, slot = rows(url)
     assert user["sender_id"] == "s1" and user["input_channel"] == "socketio"
@@ -46,6 +47,7 @@ def test_the_environment_names_the_database(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYTICS_DATABASE_URL", chosen)
     broker = MaskedSQLEventBroker(f"sqlite:///{tmp_path / 'configured.db'}")
     broker.publish({"sender_id": "s2", "event": "session_started", "timestamp": 1.0})
+    broker.flush()
     broker.engine.dispose()
     assert [r["sender_id"] for r in rows(chosen)] == ["s2"]
     assert not (tmp_path / "configured.db").exists()

@@ -55,6 +55,7 @@ def desk(tmp_path_factory):
                 created_at=datetime.now() - timedelta(minutes=5),
             )
         )
+    broker.flush()
     broker.engine.dispose()
     yield process
     with sessions() as session, session.begin():

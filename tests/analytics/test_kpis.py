@@ -51,6 +51,7 @@ def landed(client, tmp_path):
     )
     assert rated.status_code == 201, rated.text
     yield analytics
+    broker.flush()
     broker.engine.dispose()
 
 
@@ -223,6 +224,7 @@ def test_new_events_extend_only_their_conversation(client, landed):
             )
         ).scalar_one()
     assert later.user_turns == 2 and later.closed
+    broker.flush()
     broker.engine.dispose()
 
 

@@ -53,6 +53,7 @@ def land_in_analytics(client, *conversations):
         for text in texts:
             event = UserUttered(text, timestamp=NOW.timestamp(), input_channel="rest")
             broker.publish({"sender_id": sender, **event.as_dict()})
+    broker.flush()
     broker.engine.dispose()
 
 

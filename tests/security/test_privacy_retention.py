@@ -101,6 +101,7 @@ def test_old_conversations_leave_the_analytics_store_too(
         tracker.add(sender, at, text)
         event = UserUttered(text, timestamp=at.timestamp(), input_channel="rest")
         broker.publish({"sender_id": sender, **event.as_dict()})
+    broker.flush()
     broker.engine.dispose()
     clock.now = NOW
     analytics.derive()
