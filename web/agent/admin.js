@@ -8,7 +8,10 @@
 (function () {
   "use strict";
 
-  var TOKEN_KEY = "workbench:token";
+  var common = window.WorkbenchCommon;
+  var el = common.el;
+  var api = common.api;
+
   var ROLES = { agent: "客服", supervisor: "主管" };
   var STATUS = { online: "在线", away: "离开", offline: "离线" };
   var tab = document.getElementById("admin-tab");
@@ -16,27 +19,6 @@
   var error = document.getElementById("admin-error");
   var form = document.getElementById("admin-create");
   var me = null;
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
-  function api(method, path, body) {
-    var token = sessionStorage.getItem(TOKEN_KEY);
-    return fetch(path, {
-      method: method,
-      headers: Object.assign({ "Content-Type": "application/json" }, token ? { "X-Agent-Token": token } : {}),
-      body: body ? JSON.stringify(body) : undefined,
-    }).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (data) {
-        if (!r.ok) throw new Error((data.error && data.error.message) || "操作失败（" + r.status + "）");
-        return data;
-      });
-    });
-  }
 
   // The message comes after the list is drawn again, so the page is settled when it
   // shows (a redraw would drop what is typed in the list).

@@ -8,6 +8,10 @@
 (function () {
   "use strict";
 
+  var common = window.WorkbenchCommon;
+  var el = common.el;
+  var clear = common.clear;
+
   var ALERT_EVERY_MS = 30000;
   var token = null;
   var alertTimer = null;
@@ -44,13 +48,6 @@
   ];
 
   function $(id) { return document.getElementById(id); }
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   function pct(v) { return v === null || v === undefined ? "–" : (v * 100).toFixed(1) + "%"; }
   function secs(v) { return v === null || v === undefined ? "–" : v.toFixed(1) + " 秒"; }
   function cell(v, kind) {
@@ -271,7 +268,7 @@
   // The workbench announces login and logout (workbench:ready / workbench:logout).
   document.addEventListener("workbench:ready", function (event) {
     if (event.detail.agent.role !== "supervisor") return;
-    token = sessionStorage.getItem("workbench:token");
+    token = common.token();
     clearInterval(alertTimer);
     checkAlerts();
     alertTimer = setInterval(checkAlerts, ALERT_EVERY_MS);

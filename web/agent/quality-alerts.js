@@ -10,7 +10,7 @@
   var timer = null;
   var banner = document.getElementById("quality-alerts");
 
-  function token() { return sessionStorage.getItem("workbench:token"); }
+  var token = window.WorkbenchCommon.token;
 
   function clear() { while (banner.firstChild) banner.removeChild(banner.firstChild); }
 

@@ -8,6 +8,12 @@
 (function () {
   "use strict";
 
+  var common = window.WorkbenchCommon;
+  var el = common.el;
+  var clear = common.clear;
+  var time = common.time;
+  var api = common.api;
+
   var FLAGS = {
     abuse: "辱骂脏话", rude: "服务禁语", promise: "违规承诺", contact: "站外联系方式",
     competitor: "提及竞品", personal_data: "泄露个人信息", no_greeting: "未问候",
@@ -24,28 +30,7 @@
   var openId = null;
 
   function $(id) { return document.getElementById(id); }
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-  function time(iso) { return iso ? String(iso).replace("T", " ").slice(5, 16) : ""; }
   function supervisor() { return me && me.role === "supervisor"; }
-
-  function api(method, path, body) {
-    return fetch(path, {
-      method: method,
-      headers: { "Content-Type": "application/json", "X-Agent-Token": sessionStorage.getItem("workbench:token") || "" },
-      body: body ? JSON.stringify(body) : undefined,
-    }).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (data) {
-        if (!r.ok) throw new Error((data.error && data.error.message) || "操作失败（" + r.status + "）");
-        return data;
-      });
-    });
-  }
 
   function flagText(f) {
     var text = FLAGS[f.code] || f.code;

@@ -9,6 +9,12 @@
 (function () {
   "use strict";
 
+  var common = window.WorkbenchCommon;
+  var el = common.el;
+  var clear = common.clear;
+  var time = common.time;
+  var api = common.api;
+
   var CATEGORIES = {
     after_sales: "售后", invoice: "发票", logistics: "物流", order: "订单", payment: "支付",
     account: "账户", complaint: "投诉", other: "其他",
@@ -28,34 +34,13 @@
   var showingSkills = false;
 
   function $(id) { return document.getElementById(id); }
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
   function button(text, onClick, className) {
     var b = el("button", className || null, text);
     b.type = "button";
     b.addEventListener("click", onClick);
     return b;
   }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-  function time(iso) { return iso ? String(iso).replace("T", " ").slice(5, 16) : ""; }
   function path(no, tail) { return "/api/agent/tickets/" + encodeURIComponent(no) + (tail || ""); }
-
-  function api(method, url, body) {
-    return fetch(url, {
-      method: method,
-      headers: { "Content-Type": "application/json", "X-Agent-Token": sessionStorage.getItem("workbench:token") || "" },
-      body: body ? JSON.stringify(body) : undefined,
-    }).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (data) {
-        if (!r.ok) throw new Error((data.error && data.error.message) || "操作失败（" + r.status + "）");
-        return data;
-      });
-    });
-  }
 
   function pairs(rows) {
     var dl = el("dl");

@@ -6,6 +6,11 @@
 (function () {
   "use strict";
 
+  var common = window.WorkbenchCommon;
+  var el = common.el;
+  var clear = common.clear;
+  var time = common.time;
+
   var TOKEN_KEY = "workbench:token";
   var token = sessionStorage.getItem(TOKEN_KEY);
   var me = null;
@@ -51,30 +56,9 @@
   // Other parts of the page (quality.js, quality-alerts.js) follow the workbench
   // through these events and open a conversation with "workbench:open".
   function emit(name, detail) { document.dispatchEvent(new CustomEvent("workbench:" + name, { detail: detail || {} })); }
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-  function time(iso) { return iso ? String(iso).replace("T", " ").slice(5, 16) : ""; }
 
   function api(method, path, body) {
-    return fetch(path, {
-      method: method,
-      headers: Object.assign({ "Content-Type": "application/json" }, token ? { "X-Agent-Token": token } : {}),
-      body: body ? JSON.stringify(body) : undefined,
-    }).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (data) {
-        if (r.status === 401 && path !== "/api/agent/login") {
-          showLogin();
-          throw new Error("请重新登录");
-        }
-        if (!r.ok) throw new Error((data.error && data.error.message) || "操作失败（" + r.status + "）");
-        return data;
-      });
-    });
+    return common.api(method, path, body, path === "/api/agent/login" ? null : showLogin);
   }
 
   // -- login ---------------------------------------------------------------------
