@@ -21,7 +21,9 @@ from tests.servicedesk_process import ServiceDeskProcess
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu"]
-SHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "dashboard.png"
+SHOT = (
+    Path(__file__).resolve().parents[1] / "artifacts" / "screenshots" / "dashboard.png"
+)
 END = datetime(2026, 3, 12, 0, 0)  # UTC; the history is the 14 days before
 TIMEOUT = 30_000
 
