@@ -89,9 +89,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def customers_for_forms(database: Path, count: int) -> List[str]:
+def customers_for_forms(database_url: str, count: int) -> List[str]:
     """Seeded customers with several orders and one signed in the last week."""
-    engine = make_engine(f"sqlite:///{database}")
+    engine = make_engine(database_url)
     # The desk's own clock: the one its seed laid the orders out from.
     now = shifted_clock(Settings.from_env().clock_offset_days)()
     recent = now - timedelta(days=6)
@@ -270,7 +270,8 @@ def main() -> None:
             stack.start_actions()
             stack.start_rasa()
             tokens = customers_for_forms(
-                Path(workdir) / "servicedesk.db", args.users * args.rounds + 1
+                f"sqlite:///{Path(workdir) / 'servicedesk.db'}",
+                args.users * args.rounds + 1,
             )
             recorder = Recorder()
             bench = Bench(stack, recorder, args.think)
