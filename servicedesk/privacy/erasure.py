@@ -80,7 +80,7 @@ def erase_handoff_content(handoff: Handoff) -> int:
     return len(handoff.messages)
 
 
-def _erase_ticket(ticket: Ticket) -> int:
+def erase_ticket(ticket: Ticket) -> int:
     ticket.subject = ERASED
     ticket.description = ERASED
     ticket.contact = ""
@@ -142,7 +142,7 @@ def erase_customer(
             _mentions(text, hashes, ())
             for text in (ticket.contact, unseal(ticket.contact_phone))
         ):
-            counts.ticket_comments += _erase_ticket(ticket)
+            counts.ticket_comments += erase_ticket(ticket)
             counts.tickets += 1
 
     for miss in session.execute(select(KbMiss)).scalars():

@@ -148,3 +148,45 @@ def test_the_purge_command(tmp_path, tracker):
     assert done.returncode == 0, done.stderr
     assert '"conversations": 1' in done.stdout
     assert tracker.senders() == ["future-chat"]
+
+
+def left_message(client, text: str, phone: str) -> str:
+    response = client.post(
+        "/api/tickets",
+        json={"subject": "留言", "message": text, "contact_phone": phone},
+        headers=bot(),
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["ticket_no"]
+
+
+def resolved(client, ticket_no: str, answer: str) -> None:
+    lead = agent(client, "lead")
+    response = client.post(
+        f"/api/agent/tickets/{ticket_no}/resolve", json={"text": answer}, headers=lead
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_old_finished_tickets_lose_their_words_and_number(client, clock, tmp_path):
+    old_done = left_message(client, "旧留言甲乙丙请回电", "13911112222")
+    resolved(client, old_done, "旧答复丁戊己")
+    old_open = left_message(client, "旧留言还没处理庚辛", "13933334444")
+    clock.now = RECENT
+    recent_done = left_message(client, "新留言壬癸子请回电", "13955556666")
+    resolved(client, recent_done, "新答复丑寅卯")
+    clock.now = NOW
+
+    client.app.state.retention.tick()
+
+    lead = agent(client, "lead")
+    tickets = {
+        no: client.get(f"/api/agent/tickets/{no}", headers=lead).json()
+        for no in (old_done, old_open, recent_done)
+    }
+    assert tickets[old_done]["state"] == "resolved"
+    assert tickets[old_done]["subject"] == "[已删除]"
+    assert tickets[old_open]["message"] == "旧留言还没处理庚辛"
+    assert tickets[recent_done]["resolution"] == "新答复丑寅卯"
+    files = [tmp_path / "servicedesk.db"]
+    assert found_in(files, "甲乙丙", "丁戊己", "庚辛", "丑寅卯") == ["庚辛", "丑寅卯"]
