@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from servicedesk.errors import RuleViolation
-from servicedesk.service import agents
+from servicedesk.service import agents, skills
 from servicedesk.service.audit import audit
 from servicedesk.service.models import Agent, AgentSession
 
@@ -40,6 +40,7 @@ def _not_self(actor: Agent, target: Agent) -> None:
 def revoke_sessions(session: Session, agent: Agent) -> None:
     session.execute(delete(AgentSession).where(AgentSession.agent_id == agent.id))
     agent.status = "offline"
+    skills.status_changed(session, agent)
 
 
 def create(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from servicedesk import demo_secrets
 from servicedesk.context import DeskContext
 from servicedesk.errors import RuleViolation
-from servicedesk.service import agents, handoffs, live
+from servicedesk.service import agents, handoffs, live, skills
 from servicedesk.service.audit import audit, recent_entries
 from servicedesk.service.models import Agent, Handoff
 from servicedesk.service.stream_tickets import StreamTickets
@@ -92,6 +92,7 @@ def build_agent_router(desk: DeskContext) -> APIRouter:
         session: Session = Depends(get_session),
     ) -> dict:
         agent.status = body.status
+        skills.status_changed(session, agent)
         audit(session, agent.username, "status", "", clock(), status=body.status)
         session.commit()
         return agents.agent_view(agent)

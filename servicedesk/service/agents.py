@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from servicedesk import demo_secrets
 from servicedesk.db import find_by
 from servicedesk.errors import RuleViolation
+from servicedesk.service import skills
 from servicedesk.service.audit import audit
 from servicedesk.service.models import Agent, AgentSession
 
@@ -122,6 +123,8 @@ def log_in(session: Session, username: str, password: str, now: datetime) -> str
             expires_at=now + timedelta(hours=SESSION_HOURS),
         )
     )
+    # Offers wait for the workbench's own "online" (POST /api/agent/status): flushing
+    # here would hold the database while the login throttle writes.
     agent.status = "online"
     audit(session, agent.username, "login", "", now)
     return token
@@ -146,6 +149,7 @@ def log_out(session: Session, token: str, now: datetime) -> None:
     found = _session_of(session, token)
     if found is not None:
         found.agent.status = "offline"
+        skills.status_changed(session, found.agent)
         audit(session, found.agent.username, "logout", "", now)
         session.delete(found)
 

@@ -91,6 +91,35 @@ def offer(session: Session, handoff: Handoff, group: Optional[str]) -> None:
     handoff.offered_agent = pick_agent(session, group)
 
 
+def status_changed(session: Session, agent: Agent) -> None:
+    """Offers follow who is online: an agent who leaves hands theirs on to the next
+    least-loaded colleague of the group (or back to everyone), and one who arrives
+    takes the group's waiting conversations that nobody was offered, oldest first."""
+    if agent.status != "online":
+        left = session.execute(
+            select(Handoff).where(
+                Handoff.state == "queued", Handoff.offered_agent_id == agent.id
+            )
+        ).scalars()
+        for handoff in left.all():
+            handoff.offered_agent = None
+            session.flush()
+            offer(session, handoff, handoff.skill_group)
+        return
+    waiting = session.execute(
+        select(Handoff)
+        .where(
+            Handoff.state == "queued",
+            Handoff.offered_agent_id.is_(None),
+            Handoff.skill_group.in_(skills_of(agent)),
+        )
+        .order_by(Handoff.created_at, Handoff.id)
+    ).scalars()
+    for handoff in waiting.all():
+        session.flush()
+        offer(session, handoff, handoff.skill_group)
+
+
 def handling_minutes(session: Session, group: Optional[str]) -> float:
     """Mean claim-to-close minutes of the group's recent conversations."""
     query = (

@@ -166,3 +166,25 @@ def test_the_wait_uses_the_groups_measured_handling_time(client, clock, team):
     assert waiting[0]["position"] == 1
     assert waiting[0]["estimated_wait_minutes"] == 10  # measured, one online agent
     assert waiting[1]["estimated_wait_minutes"] == 2 * DEFAULT_HANDLING_MINUTES
+
+
+def offered_to(client, lead, handoff_no):
+    response = client.get(f"/api/agent/handoffs/{handoff_no}", headers=lead)
+    assert response.status_code == 200, response.text
+    return response.json()["offered_to"]
+
+
+def test_an_offer_follows_who_is_online(client, team):
+    set_skills(client, team["lead"], "agent1", ["invoices"])
+    set_skills(client, team["lead"], "agent2", ["invoices"])
+    waiting = hand_over(client, "follow-1", INVOICE)["handoff_no"]
+    assert offered_to(client, team["lead"], waiting) == "agent1"
+    # agent1 steps away: the offer moves to the colleague with the skill.
+    client.post("/api/agent/status", json={"status": "away"}, headers=team["agent1"])
+    assert offered_to(client, team["lead"], waiting) == "agent2"
+    # agent2 logs out: nobody with the skill is online, anyone may claim it.
+    client.post("/api/agent/logout", headers=team["agent2"])
+    assert offered_to(client, team["lead"], waiting) is None
+    # agent1 is back: the waiting conversation is offered to them again.
+    client.post("/api/agent/status", json={"status": "online"}, headers=team["agent1"])
+    assert offered_to(client, team["lead"], waiting) == "agent1"
