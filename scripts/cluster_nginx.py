@@ -18,7 +18,7 @@ and a client keeps its instance as long as the instance is up (consistent hashin
 one goes down only its clients move).
 
 Usage: cluster_nginx.py --listen HOST:PORT --rasa HOST:PORT ... --desk HOST:PORT
-       --actions-listen HOST:PORT --actions HOST:PORT ... [--state DIR]
+       --actions-listen HOST:PORT --actions HOST:PORT ... [--state DIR] [--user NAME]
 """
 
 from __future__ import annotations
@@ -42,10 +42,15 @@ def render(
     actions_listen: str,
     actions: List[str],
     state: Optional[str] = None,
+    user: Optional[str] = None,
 ) -> str:
-    """The nginx.conf text; `state` (a folder) for a private nginx, None in a container."""
+    """The nginx.conf text; `state` (a folder) for a private nginx, None in a container.
+
+    `user`: the account of the worker processes when the master runs as root.
+    """
+    head = f"user {user};\n" if user else ""
     if state:
-        head = (
+        head += (
             f"pid {state}/run/nginx.pid;\n"
             f"error_log {state}/logs/nginx-error.log warn;\n"
         )
@@ -54,7 +59,6 @@ def render(
             for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
         )
     else:
-        head = ""
         paths = "  access_log /dev/stdout;\n"
     # A failed instance is skipped for 10 s; a request it could not take (connection
     # refused, or died before answering) is retried once on another, except POSTs that
@@ -153,6 +157,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--actions-listen", required=True)
     parser.add_argument("--actions", nargs="+", required=True)
     parser.add_argument("--state", default=None)
+    parser.add_argument("--user", default=None)
     args = parser.parse_args(argv)
     sys.stdout.write(
         render(
@@ -162,6 +167,7 @@ def main(argv: Optional[List[str]] = None) -> None:
             args.actions_listen,
             args.actions,
             args.state,
+            args.user,
         )
     )
 

@@ -16,6 +16,13 @@ RUN=$CLUSTER_DIR/run
 LOGS=$CLUSTER_DIR/logs
 started_at=$SECONDS
 mkdir -p "$RUN" "$LOGS" "$CLUSTER_DIR/redis" "$CLUSTER_DIR/nginx"
+
+# One cluster per state folder; the lock is inherited by every process of the cluster.
+exec 9>"$RUN/lock"
+if ! flock -n 9; then
+  echo "A cluster already runs from $CLUSTER_DIR; stop it first (Ctrl-C)." >&2
+  exit 1
+fi
 rm -f "$RUN"/*.pid "$RUN"/*.hold "$RUN/stopping" "$RUN/ready"
 
 rasa_ports=() action_ports=()
@@ -24,6 +31,13 @@ for ((i = 0; i < CLUSTER_RASA_INSTANCES; i++)); do
 done
 for ((i = 0; i < CLUSTER_ACTION_INSTANCES; i++)); do
   action_ports+=($((CLUSTER_ACTIONS_BASE_PORT + i)))
+done
+for port in "$CLUSTER_PORT" "$CLUSTER_ACTIONS_LB_PORT" "$CLUSTER_DESK_PORT" \
+  "$CLUSTER_PG_PORT" "$CLUSTER_REDIS_PORT" "${rasa_ports[@]}" "${action_ports[@]}"; do
+  if (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "Port $port is already in use; set the CLUSTER_*PORT variables (.env.example)." >&2
+    exit 1
+  fi
 done
 
 # Started in this order, stopped in the reverse one.
@@ -111,7 +125,20 @@ for ((i = 0; i < CLUSTER_RASA_INSTANCES; i++)); do
     --credentials credentials.yml --endpoints cluster/endpoints.yml
 done
 
-.venv/bin/python scripts/cluster_nginx.py --state "$CLUSTER_DIR" \
+# As root, nginx's workers drop to www-data; they write request bodies and large
+# responses to its temp folders, which must be theirs.
+nginx_user=()
+if [ "$(id -u)" -eq 0 ]; then
+  worker=www-data
+  id "$worker" >/dev/null 2>&1 || worker=nobody
+  nginx_user=(--user "$worker")
+  for kind in client_body proxy fastcgi uwsgi scgi; do
+    mkdir -p "$CLUSTER_DIR/nginx/$kind"
+  done
+  chown -R "$worker" "$CLUSTER_DIR/nginx"
+  chmod o+x "$CLUSTER_DIR"
+fi
+.venv/bin/python scripts/cluster_nginx.py --state "$CLUSTER_DIR" "${nginx_user[@]}" \
   --listen "127.0.0.1:$CLUSTER_PORT" --desk "127.0.0.1:$CLUSTER_DESK_PORT" \
   --rasa "${rasa_ports[@]/#/127.0.0.1:}" \
   --actions-listen "127.0.0.1:$CLUSTER_ACTIONS_LB_PORT" \

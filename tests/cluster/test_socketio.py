@@ -1,0 +1,95 @@
+"""The widget's channel in the cluster: socket.io sessions stick to one instance
+through nginx, and what any instance emits reaches the socket wherever it is."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+
+import requests
+
+from tests.cluster.cluster import TOKEN
+from tests.socket_user import SocketUser
+
+HANDSHAKES = 16
+
+
+def handshake(url: str) -> tuple:
+    """An engine.io polling handshake without a cookie: (sid, cookies, instance)."""
+    response = requests.get(
+        f"{url}/socket.io/", params={"EIO": "4", "transport": "polling"}, timeout=10
+    )
+    response.raise_for_status()
+    opened = json.loads(response.text[1:])
+    return (
+        opened["sid"],
+        response.cookies.get_dict(),
+        response.headers["X-Rasa-Instance"],
+    )
+
+
+def poll(url: str, sid: str, cookies: dict) -> requests.Response:
+    """A client-to-server ping on the polling transport: answered by the instance
+    that owns the sid, refused (400, unknown session) by the others."""
+    return requests.post(
+        f"{url}/socket.io/",
+        params={"EIO": "4", "transport": "polling", "sid": sid},
+        data="2",
+        cookies=cookies,
+        timeout=10,
+    )
+
+
+def test_polling_sessions_spread_over_instances_and_stick_to_theirs(live_cluster):
+    cluster = live_cluster
+    sessions = [handshake(cluster.url) for _ in range(HANDSHAKES)]
+    # Every client comes from 127.0.0.1, yet they are spread (an ip_hash would not).
+    assert {instance for _, _, instance in sessions} == {
+        url.removeprefix("http://") for url in cluster.rasa_urls
+    }
+    for sid, cookies, instance in sessions:
+        assert set(cookies) == {"rasa_node"}
+        for _ in range(3):
+            response = poll(cluster.url, sid, cookies)
+            assert response.status_code == 200, response.text
+            assert response.headers["X-Rasa-Instance"] == instance
+    # Without its cookie a session's requests may land elsewhere and be refused:
+    # the stickiness is what keeps polling working.
+    refused = [
+        poll(cluster.url, sid, {"rasa_node": uuid.uuid4().hex}).status_code
+        for sid, _, _ in sessions
+    ]
+    assert 400 in refused
+
+
+def test_a_bot_message_emitted_by_another_instance_reaches_the_socket(live_cluster):
+    """What the service desk does for an agent's reply: a bot event appended through
+    the HTTP API of an instance that does not hold the widget's socket."""
+    cluster = live_cluster
+    first, second = cluster.rasa_urls[:2]
+    mark = f"集群消息 {uuid.uuid4().hex[:8]}"
+
+    async def scenario() -> None:
+        user = SocketUser(first)
+        await user.connect()
+        try:
+            await user.say("你好")
+            await user.wait_for(lambda m: bool(m.get("text")), timeout=60)
+            response = await asyncio.to_thread(
+                requests.post,
+                f"{second}/conversations/{user.session_id}/tracker/events",
+                params={
+                    "token": TOKEN,
+                    "output_channel": "latest",
+                    "execute_side_effects": "true",
+                },
+                json=[{"event": "bot", "text": mark}],
+                timeout=60,
+            )
+            response.raise_for_status()
+            await user.wait_for(lambda m: m.get("text") == mark, timeout=30)
+        finally:
+            await user.close()
+
+    asyncio.run(scenario())
