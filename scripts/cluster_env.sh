@@ -2,7 +2,8 @@
 # and which loopback ports it takes (defaults chosen beside `make run`'s 5005/5055/8000,
 # so both can run at once). Every value can be set in .env or the environment.
 # shellcheck disable=SC2034
-export CLUSTER_DIR=${CLUSTER_DIR:-$PWD/var/cluster}
+CLUSTER_DIR=$(realpath -m "${CLUSTER_DIR:-var/cluster}")
+export CLUSTER_DIR
 # The one entry point: nginx in front of the Rasa instances and the service desk.
 export CLUSTER_PORT=${CLUSTER_PORT:-8080}
 # nginx's internal port in front of the action server pool (Rasa instances only).

@@ -29,15 +29,15 @@ def handshake(url: str) -> tuple:
     )
 
 
-def poll(url: str, sid: str, cookies: dict) -> requests.Response:
-    """A client-to-server ping on the polling transport: answered by the instance
-    that owns the sid, refused (400, unknown session) by the others."""
+def polling(url: str, sid: str, cookies: dict, data: str = None):
+    """One request of the polling transport: POST sends packets, GET receives."""
+    params = {"EIO": "4", "transport": "polling", "sid": sid}
+    if data is None:
+        return requests.get(
+            f"{url}/socket.io/", params=params, cookies=cookies, timeout=30
+        )
     return requests.post(
-        f"{url}/socket.io/",
-        params={"EIO": "4", "transport": "polling", "sid": sid},
-        data="2",
-        cookies=cookies,
-        timeout=10,
+        f"{url}/socket.io/", params=params, data=data, cookies=cookies, timeout=30
     )
 
 
@@ -50,17 +50,25 @@ def test_polling_sessions_spread_over_instances_and_stick_to_theirs(live_cluster
     }
     for sid, cookies, instance in sessions:
         assert set(cookies) == {"rasa_node"}
-        for _ in range(3):
-            response = poll(cluster.url, sid, cookies)
+        # The widget's opening, over polling: join the namespace, ask for a session.
+        exchange = [
+            polling(cluster.url, sid, cookies, "40"),
+            polling(cluster.url, sid, cookies),
+            polling(cluster.url, sid, cookies, '42["session_request",{}]'),
+            polling(cluster.url, sid, cookies),
+        ]
+        for response in exchange:
             assert response.status_code == 200, response.text
             assert response.headers["X-Rasa-Instance"] == instance
-    # Without its cookie a session's requests may land elsewhere and be refused:
-    # the stickiness is what keeps polling working.
+        assert exchange[1].text.startswith("40")
+        assert '"session_confirm"' in exchange[3].text
+    # With another cookie a session's requests may land on another instance, which
+    # does not know it: the stickiness is what keeps polling working.
     refused = [
-        poll(cluster.url, sid, {"rasa_node": uuid.uuid4().hex}).status_code
+        polling(cluster.url, sid, {"rasa_node": uuid.uuid4().hex}, "3")
         for sid, _, _ in sessions
     ]
-    assert 400 in refused
+    assert any(r.status_code == 400 and "Invalid session" in r.text for r in refused)
 
 
 def test_a_bot_message_emitted_by_another_instance_reaches_the_socket(live_cluster):
