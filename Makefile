@@ -20,7 +20,7 @@ help:
 	@echo "make run          install if needed, train if data changed, start Rasa (5005), actions (5055) and the desk (8000) in demo mode (SERVICEDESK_DEMO=0: off)"
 	@echo "make test         lint, validate data, rasa test stories, held-out NLU F1, pytest"
 	@echo "make run-cluster  PostgreSQL, Redis, 2 Rasa instances, actions and the desk behind nginx (8080)"
-	@echo "make test-cluster concurrency tests against a cluster of their own (~5 min)"
+	@echo "make test-cluster concurrency tests against a cluster of their own (~3 min)"
 	@echo "make train        train the model if config, domain or data changed"
 	@echo "make shell        chat in the terminal (starts the action server too)"
 	@echo "make interactive  interactive learning (starts the action server too)"
