@@ -101,3 +101,42 @@ def test_a_bot_message_emitted_by_another_instance_reaches_the_socket(live_clust
             await user.close()
 
     asyncio.run(scenario())
+
+
+def test_the_widget_through_nginx_gets_its_answers_and_every_pushed_message(
+    live_cluster,
+):
+    """The widget's websocket through nginx, and messages pushed to it through the
+    balanced HTTP API (as the desk does): round robin sends them to both instances,
+    one of which does not hold the socket."""
+    cluster = live_cluster
+    marks = [f"推送 {i} {uuid.uuid4().hex[:6]}" for i in range(4)]
+
+    async def scenario() -> None:
+        user = SocketUser(cluster.url)
+        await user.connect()
+        try:
+            await user.say("你好")
+            await user.wait_for(lambda m: bool(m.get("text")), timeout=60)
+            served = set()
+            for mark in marks:
+                response = await asyncio.to_thread(
+                    requests.post,
+                    f"{cluster.url}/rasa/conversations/{user.session_id}/tracker/events",
+                    params={
+                        "token": TOKEN,
+                        "output_channel": "latest",
+                        "execute_side_effects": "true",
+                    },
+                    json=[{"event": "bot", "text": mark}],
+                    timeout=60,
+                )
+                response.raise_for_status()
+                served.add(response.headers["X-Rasa-Instance"])
+            assert len(served) == len(cluster.rasa_urls)
+            for mark in marks:
+                await user.wait_for(lambda m, mark=mark: m.get("text") == mark)
+        finally:
+            await user.close()
+
+    asyncio.run(scenario())
