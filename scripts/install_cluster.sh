@@ -31,12 +31,9 @@ $sudo apt-get update -qq
 # policy-rc.d 101: the packages' postinst must not start system-wide services (the
 # cluster runs its own instances on its own ports); a container has no init anyway.
 policy=/usr/sbin/policy-rc.d
-created_policy=""
 if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
   $sudo chmod 755 "$policy"
-  created_policy=1
+  trap '$sudo rm -f "$policy"' EXIT
 fi
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-[ -n "$created_policy" ] && $sudo rm -f "$policy"
-exit 0
