@@ -14,11 +14,13 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install train run test lint format validate test-stories test-nlu pytest shell interactive actions clean lock bench bench-kb bench-analytics browser eval-real purge
+.PHONY: help install train run run-cluster test-cluster test lint format validate test-stories test-nlu pytest shell interactive actions clean lock bench bench-kb bench-analytics browser eval-real purge
 
 help:
 	@echo "make run          install if needed, train if data changed, start Rasa (5005), actions (5055) and the desk (8000) in demo mode (SERVICEDESK_DEMO=0: off)"
 	@echo "make test         lint, validate data, rasa test stories, held-out NLU F1, pytest"
+	@echo "make run-cluster  PostgreSQL, Redis, 2 Rasa instances, actions and the desk behind nginx (8080)"
+	@echo "make test-cluster concurrency tests against a cluster of their own (~3 min)"
 	@echo "make train        train the model if config, domain or data changed"
 	@echo "make shell        chat in the terminal (starts the action server too)"
 	@echo "make interactive  interactive learning (starts the action server too)"
@@ -37,6 +39,13 @@ $(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
 
 run: install train
 	bash scripts/run.sh
+
+run-cluster: install train
+	bash scripts/run_cluster.sh
+
+test-cluster: install train
+	bash scripts/install_cluster.sh
+	$(VENV)/bin/pytest -q tests/cluster
 
 actions: install
 	. scripts/env.sh && $(RASA) run actions --port $$ACTION_SERVER_PORT

@@ -25,7 +25,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from addons import rasa_version, user_input, widget_session
+from addons import rasa_version, socketio_fanout, user_input, widget_session
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +114,7 @@ class GuardedSocketIOInput(SocketIOInput):
     ) -> Blueprint:
         blueprint = super().blueprint(user_input.guard(on_new_message))
         sio = self.sio
+        socketio_fanout.attach(sio)
         patch = f"{__name__}.GuardedSocketIOInput"
         rasa_version.require_attributes(sio, ["handlers"], patch)
         namespace = self.namespace or "/"
