@@ -63,7 +63,7 @@ def sms_text(code: str, minutes: int) -> str:
 
 def customer_token_for(binding: WeChatBinding) -> str:
     """The binding's customer token: derived, so it needs no storage in clear."""
-    return TOKEN_PREFIX + _keyed("wechat-binding", str(binding.id), binding.openid_hash)
+    return TOKEN_PREFIX + _keyed("wechat-binding", binding.token_salt, binding.openid_hash)
 
 
 def customer_by_binding_token(session: Session, token: str) -> Optional[Customer]:
@@ -176,16 +176,15 @@ class WeChatBindings:
         ).scalar_one_or_none()
         if old is not None:
             session.delete(old)
-            session.flush()
+            session.flush()  # the openid is unique
         binding = WeChatBinding(
             openid_hash=hashed,
             customer_id=customer_id,
-            token_hash="pending",
+            token_salt=secrets.token_hex(16),
             created_at=self.clock(),
         )
-        session.add(binding)
-        session.flush()  # the id is part of the token
         binding.token_hash = token_hash(customer_token_for(binding))
+        session.add(binding)
 
     def customer_token(self, session: Session, openid: str) -> Optional[str]:
         binding = session.execute(

@@ -15,7 +15,9 @@ class WeChatBinding(Base):
     id = Column(Integer, primary_key=True)
     openid_hash = Column(String(64), unique=True, nullable=False, index=True)
     customer_id = Column(ForeignKey("customers.id"), nullable=False, index=True)
-    # SHA-256 of the customer token this binding gives the channel (bindings.py).
+    # The token is derived from this random salt under the desk's key (bindings.py),
+    # so a new binding never gets an old one's token; only its SHA-256 is kept.
+    token_salt = Column(String(32), nullable=False)
     token_hash = Column(String(64), unique=True, nullable=False, index=True)
     created_at = Column(DateTime, nullable=False)
 
