@@ -63,7 +63,9 @@ def sms_text(code: str, minutes: int) -> str:
 
 def customer_token_for(binding: WeChatBinding) -> str:
     """The binding's customer token: derived, so it needs no storage in clear."""
-    return TOKEN_PREFIX + _keyed("wechat-binding", binding.token_salt, binding.openid_hash)
+    return TOKEN_PREFIX + _keyed(
+        "wechat-binding", binding.token_salt, binding.openid_hash
+    )
 
 
 def customer_by_binding_token(session: Session, token: str) -> Optional[Customer]:
