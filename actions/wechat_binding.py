@@ -4,8 +4,9 @@ The follower names the phone of their account; the desk texts a code to it if it
 customer's (and answers the same if not), and binds the openid once the code comes
 back (servicedesk/wechat/bindings.py). The openid is only taken together with the
 proof the WeChat channel signs into each message's metadata (addons/wechat/proof.py),
-so a REST client naming someone's openid in its metadata binds nothing; elsewhere than
-WeChat the form ends at once with the not_wechat answer. From then on the channel
+and only from a message that came in through a WeChat channel: a REST client naming
+someone's openid in its metadata binds nothing, and elsewhere than WeChat the form ends
+at once with the not_wechat answer. From then on the channel
 passes the binding's customer token with every message, and 查订单 knows the customer.
 """
 
@@ -33,6 +34,9 @@ def wechat_identity(tracker: Tracker) -> Optional[Tuple[Text, Text]]:
     """(openid, proof) of the latest user message, if the WeChat channel sent it."""
     for event in reversed(tracker.events):
         if event.get("event") == "user":
+            # Set by Rasa from the channel that took the message, never by the client.
+            if not str(event.get("input_channel") or "").startswith("wechat"):
+                return None
             metadata = event.get("metadata") or {}
             openid, proof = metadata.get("wechat_openid"), metadata.get("wechat_proof")
             if isinstance(openid, str) and isinstance(proof, str) and openid and proof:

@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 # What WeChat expects from a server that answers nothing now (a reply comes later).
 NO_REPLY = "success"
+UNSUPPORTED_RESPONSE = "utter_wechat_unsupported"
 
 
 def _signed(token: Text, signature: Text, *parts: Text) -> bool:
@@ -202,7 +203,12 @@ class WeChatInput(InputChannel):
                 return response.text(NO_REPLY)
             first, answered = self.deliveries.first(inbound.delivery_key(message))
             if first:
-                reply = await self._turn(request, handle, message, text)
+                reply = (
+                    _unsupported_answer(request)
+                    if text == inbound.UNSUPPORTED
+                    else None
+                )
+                reply = reply or await self._turn(request, handle, message, text)
                 answered.set_result(reply)
             else:
                 try:
@@ -294,6 +300,16 @@ class WeChatInput(InputChannel):
         if tracker is None:
             return None
         return render.payload_for(text, [event.as_dict() for event in tracker.events])
+
+
+def _unsupported_answer(request: Request) -> Optional[Text]:
+    """The domain's answer to a message type the bot cannot read, said without a turn:
+    a picture in the middle of a form leaves the form waiting for its answer."""
+    agent = getattr(request.app.ctx, "agent", None)
+    domain = getattr(agent, "domain", None)
+    variations = (domain.responses if domain else {}).get(UNSUPPORTED_RESPONSE) or []
+    texts = [v.get("text") for v in variations if isinstance(v, dict) and v.get("text")]
+    return texts[0] if texts else None
 
 
 class _Refused(Exception):

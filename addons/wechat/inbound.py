@@ -3,8 +3,9 @@
 Text is passed on as typed. A click on a custom-menu item sends its EventKey, which
 names an intent (`query_order`, `bind_wechat`...): the admin console's menu keys are
 the intents they start. Following the account is a greeting. Images, voice, video,
-locations and links get the polite text-only answer (intent wechat_unsupported, the
-words are in domain.yml). Events that are not a user speaking (unfollowing, a link
+locations and links get the polite text-only answer (utter_wechat_unsupported in
+domain.yml; the channel says it without a turn, a model without it gets the turn of
+intent wechat_unsupported). Events that are not a user speaking (unfollowing, a link
 menu item, location reports) start no turn at all.
 """
 
