@@ -309,3 +309,16 @@ def test_handoff_agent_replies_arrive_through_the_customer_service_api(wx, fake,
     assert closed["delivered"] is True
     after = fake.wait_for(user.openid, lambda t: any("打个分" in x for x in t))
     assert any("人工服务已结束" in text for text in after)
+
+
+def test_unconfigured_the_channel_refuses_and_rasa_runs(stack):
+    """The project's own credentials.yml with no WECHAT_TOKEN (the shared stack)."""
+    assert "WECHAT_TOKEN" not in stack.env
+    user = WeChatUser(webhook(stack))
+    assert user.post_xml(user.xml("text", Content="你好")).status_code == 503
+    verify = requests.get(webhook(stack), params={"echostr": "x"}, timeout=10)
+    assert verify.status_code == 503
+    assert requests.get(f"{stack.url}/webhooks/wechat/", timeout=10).json() == {
+        "status": "ok",
+        "enabled": False,
+    }
