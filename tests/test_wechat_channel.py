@@ -158,6 +158,7 @@ def test_following_menu_clicks_and_pictures(wx):
     user = follower(wx)
     followed = user.reply_of(user.post_xml(user.xml("event", Event="subscribe")))
     assert GREETING in followed
+    assert "只能看懂文字" in user.click("no_such_intent")
     asked = user.click("query_order")
     assert "订单" in asked
     picture = user.reply_of(

@@ -31,6 +31,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
+from wechatpy.events import ClickEvent
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import WeChatSigner
@@ -201,6 +202,8 @@ class WeChatInput(InputChannel):
             text = inbound.rasa_text(message)
             if text is None:
                 return response.text(NO_REPLY)
+            if isinstance(message, ClickEvent) and not _known_intent(request, text):
+                text = inbound.UNSUPPORTED
             first, answered = self.deliveries.first(inbound.delivery_key(message))
             if first:
                 reply = (
@@ -300,6 +303,14 @@ class WeChatInput(InputChannel):
         if tracker is None:
             return None
         return render.payload_for(text, [event.as_dict() for event in tracker.events])
+
+
+def _known_intent(request: Request, payload: Text) -> bool:
+    """Whether a menu key names an intent of the model (a typo in the console does not
+    reach the NLU as an intent Rasa has never heard of)."""
+    agent = getattr(request.app.ctx, "agent", None)
+    domain = getattr(agent, "domain", None)
+    return domain is None or payload.lstrip("/") in domain.intents
 
 
 def _unsupported_answer(request: Request) -> Optional[Text]:

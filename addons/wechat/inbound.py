@@ -46,11 +46,10 @@ def rasa_text(message: Any) -> Optional[Text]:
 
 def delivery_key(message: Any) -> Text:
     """One delivery of one message: WeChat retries with the same MsgId, and events
-    (which have none) with the same sender and CreateTime."""
+    (which have none) with the same sender, CreateTime, event and key."""
     data = getattr(message, "_data", None) or {}
     msg_id = data.get("MsgId")
     if msg_id:
         return f"msg:{msg_id}"
-    return (
-        f"event:{data.get('FromUserName')}:{data.get('CreateTime')}:{data.get('Event')}"
-    )
+    parts = (data.get(k) for k in ("FromUserName", "CreateTime", "Event", "EventKey"))
+    return "event:" + ":".join(str(part or "") for part in parts)
