@@ -180,3 +180,39 @@ def test_the_desk_checks_the_same_proof_the_channel_makes():
     assert not desk_proof.is_valid("o-xyz", made, "")
     assert not desk_proof.is_valid("o-xyz", "证明", "secret")
     assert channel_proof.PURPOSE == desk_proof.PURPOSE
+
+
+def test_a_reply_too_long_for_a_passive_reply_goes_through_the_api(fake, monkeypatch):
+    from addons.wechat.channel import WeChatInput
+
+    monkeypatch.delenv("WIDGET_SESSION_SECRET", raising=False)  # no desk to ask
+    channel = WeChatInput(
+        WeChatConfig(
+            token="t",
+            app_id=APP_ID,
+            app_secret=APP_SECRET,
+            api_base_url=fake.url,
+            reply_budget_s=30,
+        )
+    )
+
+    def bot(*texts):
+        async def turn(message):
+            for text in texts:
+                await message.output_channel.send_response(
+                    message.sender_id, {"text": text}
+                )
+
+        return turn
+
+    def turn(openid, *texts):
+        message = parse_message(
+            message_xml(openid, "text", {"Content": "x", "MsgId": "1"}, 1)
+        )
+        return asyncio.run(channel._turn(None, bot(*texts), message, "x"))
+
+    assert turn("o-short", "一", "二") == "一\n\n二"
+    assert fake.texts_to("o-short") == []
+    # 2,100 bytes of UTF-8: over WeChat's 2,048 for a passive reply.
+    assert turn("o-long", "长" * 700, "短") is None
+    assert fake.texts_to("o-long") == ["长" * 700, "短"]

@@ -49,6 +49,8 @@ logger = logging.getLogger(__name__)
 # What WeChat expects from a server that answers nothing now (a reply comes later).
 NO_REPLY = "success"
 UNSUPPORTED_RESPONSE = "utter_wechat_unsupported"
+# WeChat refuses a passive text reply over 2048 bytes (the follower sees an error).
+PASSIVE_REPLY_MAX_BYTES = 2048
 
 
 def _signed(token: Text, signature: Text, *parts: Text) -> bool:
@@ -278,7 +280,12 @@ class WeChatInput(InputChannel):
         except Exception:  # noqa: BLE001 - a failed turn must not fail the webhook
             logger.exception("WeChat turn failed")
             return None
-        return render.joined(collector.kept)
+        reply = render.joined(collector.kept)
+        if reply and len(reply.encode()) > PASSIVE_REPLY_MAX_BYTES and self.api:
+            # Too long for one passive reply: each message on its own through the API.
+            await collector.go_late()
+            return None
+        return reply
 
     async def _metadata(self, openid: Text) -> Dict[Text, Any]:
         if not self.proof_secret:
