@@ -7,7 +7,9 @@ import re
 from datetime import datetime
 
 import pytest
+from sqlalchemy import select
 
+from servicedesk.wechat.models import WeChatBinding
 from servicedesk.wechat.proof import proof_for
 from tests.servicedesk.seeded_app import WIDGET_SECRET, seeded_client
 
@@ -167,3 +169,19 @@ def test_binding_again_replaces_the_old_token(client):
         "/api/customers/me", headers={**BOT, "X-Customer-Token": new}
     ).json()
     assert me["name"].startswith("王")
+
+
+def test_erasing_the_customer_unbinds_their_wechat(client):
+    from tests.security.privacy_helpers import agent
+
+    bind(client, "o-erase")
+    token = identity(client, "o-erase")
+    with client.app.state.session_factory() as session:
+        customer_id = session.execute(select(WeChatBinding.customer_id)).scalar_one()
+    erased = client.post(
+        f"/api/agent/admin/customers/{customer_id}/erase", headers=agent(client, "lead")
+    )
+    assert erased.status_code == 200, erased.text
+    assert identity(client, "o-erase") is None
+    gone = client.get("/api/customers/me", headers={**BOT, "X-Customer-Token": token})
+    assert gone.status_code == 401
