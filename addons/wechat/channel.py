@@ -22,9 +22,8 @@ import asyncio
 import hmac
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-import aiohttp
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -39,9 +38,10 @@ from wechatpy.utils import WeChatSigner
 from addons import rasa_version, user_input
 from addons.wechat import config as wechat_config
 from addons.wechat import inbound, render
-from addons.wechat.api import CustomerServiceApi, WeChatApiError
+from addons.wechat.api import CustomerServiceApi
 from addons.wechat.dedup import Deliveries
 from addons.wechat.identity import DeskIdentity
+from addons.wechat.output import TurnOutput, WeChatOutput, finish_late
 from addons.wechat.proof import proof_for
 
 logger = logging.getLogger(__name__)
@@ -62,60 +62,6 @@ def _signed(token: Text, signature: Text, *parts: Text) -> bool:
 
 def _error(status: int, message: Text) -> HTTPResponse:
     return response.json({"error": message}, status=status)
-
-
-class WeChatOutput(OutputChannel):
-    """Each bot message at once, as text, through the customer-service API."""
-
-    def __init__(self, api: Optional[CustomerServiceApi]) -> None:
-        self.api = api
-
-    @classmethod
-    def name(cls) -> Text:
-        return "wechat"
-
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        text = render.text_of(message)
-        if text:
-            await self.send_text(recipient_id, text)
-
-    async def send_text(self, recipient_id: Text, text: Text) -> None:
-        if self.api is None:
-            logger.warning("WeChat message not sent: WECHAT_APP_ID/_SECRET are not set")
-            return
-        try:
-            await self.api.send_text(recipient_id, text)
-        except (WeChatApiError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            # The user misses this message; the turn and the tracker are unaffected.
-            logger.error("WeChat customer-service message failed: %s", exc)
-
-    async def send_text_message(
-        self, recipient_id: Text, text: Text, **kwargs: Any
-    ) -> None:
-        await self.send_text(recipient_id, text)
-
-
-class TurnOutput(WeChatOutput):
-    """A turn's messages: kept for the passive reply until the budget runs out, then
-    sent (those kept, and every later one) through the customer-service API."""
-
-    def __init__(self, api: Optional[CustomerServiceApi], openid: Text) -> None:
-        super().__init__(api)
-        self.openid = openid
-        self.kept: List[Dict[Text, Any]] = []
-        self.late = False
-
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        if self.late:
-            await super().send_response(recipient_id, message)
-        else:
-            self.kept.append(message)
-
-    async def go_late(self) -> None:
-        self.late = True
-        kept, self.kept = self.kept, []
-        for message in kept:
-            await super().send_response(self.openid, message)
 
 
 class WeChatInput(InputChannel):
@@ -275,7 +221,7 @@ class WeChatInput(InputChannel):
             await asyncio.wait_for(asyncio.shield(task), self.config.reply_budget_s)
         except asyncio.TimeoutError:
             logger.info("WeChat turn over budget: answering via customer service")
-            asyncio.ensure_future(_finish_late(task, collector))
+            asyncio.ensure_future(finish_late(task, collector))
             return None
         except Exception:  # noqa: BLE001 - a failed turn must not fail the webhook
             logger.exception("WeChat turn failed")
@@ -334,11 +280,3 @@ class _Refused(Exception):
     def __init__(self, status: int, message: Text) -> None:
         super().__init__(message)
         self.status = status
-
-
-async def _finish_late(task: asyncio.Future[Any], collector: TurnOutput) -> None:
-    await collector.go_late()
-    try:
-        await task
-    except Exception:  # noqa: BLE001 - logged; nobody else awaits this task
-        logger.exception("WeChat turn failed after its reply budget")
