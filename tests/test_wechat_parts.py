@@ -216,3 +216,11 @@ def test_a_reply_too_long_for_a_passive_reply_goes_through_the_api(fake, monkeyp
     # 2,100 bytes of UTF-8: over WeChat's 2,048 for a passive reply.
     assert turn("o-long", "长" * 700, "短") is None
     assert fake.texts_to("o-long") == ["长" * 700, "短"]
+
+
+def test_a_mistyped_aes_key_refuses_encrypted_messages_but_starts():
+    from addons.wechat.channel import WeChatInput
+
+    channel = WeChatInput(WeChatConfig(token="t", aes_key="too-short", app_id="wx1"))
+    assert channel.crypto is None and channel.config.safe_mode
+    assert channel.api is None, "no app secret: nothing is sent later"
