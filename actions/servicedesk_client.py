@@ -311,6 +311,23 @@ class ServiceDeskClient:
             },
         )
 
+    def wechat_bind_code(self, openid: str, proof: str, phone: str) -> Dict[str, Any]:
+        """A binding code to `phone` if it is a customer's (the same answer if not):
+        `{"phone": masked, "sent": bool}`; INVALID_PHONE, VERIFY_LOCKED as errors."""
+        return self._call(
+            "POST",
+            "/api/wechat/bind-code",
+            json={"openid": openid, "proof": proof, "phone": phone},
+        )
+
+    def wechat_bind(self, openid: str, proof: str, code: str) -> bool:
+        self._call(
+            "POST",
+            "/api/wechat/bindings",
+            json={"openid": openid, "proof": proof, "code": code},
+        )
+        return True
+
     def check_phone(self, phone: str) -> str:
         """The number normalised, or ServiceDeskError INVALID_PHONE."""
         return self._call("POST", "/api/tickets/check-phone", json={"phone": phone})[

@@ -33,6 +33,7 @@ from servicedesk.shop import demo_calendar
 from servicedesk.shop.demo_identities import randomize_demo_tokens
 from servicedesk.shop.router import build_shop_router
 from servicedesk.sms import DemoOutbox, SmsSender
+from servicedesk.wechat.routes import build_wechat_router
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ def create_app(
     if sms is None and settings.demo:
         sms = DemoOutbox(clock)
     app.include_router(build_shop_router(desk, sms))
+    app.include_router(build_wechat_router(desk, sms))
     analytics = build_analytics(settings.database_url, session_factory, clock)
     install_analytics(app, desk, analytics)
     install_privacy(app, desk, analytics)

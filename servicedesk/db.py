@@ -25,6 +25,7 @@ from servicedesk.service import models as _service_models  # noqa: F401
 from servicedesk.shop import models as _shop_models  # noqa: F401
 from servicedesk.shop import order_code_models as _code_models  # noqa: F401
 from servicedesk.shop.customer_tokens import hash_plaintext_tokens
+from servicedesk.wechat import models as _wechat_models  # noqa: F401
 
 Found = TypeVar("Found")
 

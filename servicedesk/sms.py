@@ -23,7 +23,11 @@ DEMO_MARK = "演示短信"
 
 class SmsSender(Protocol):
     def send(self, order_no: str, phone_masked: str, text: str) -> None:
-        """Delivers `text` to the phone of order `order_no` (shown as `phone_masked`)."""
+        """Delivers `text` to the phone of order `order_no` (shown as `phone_masked`).
+
+        `order_no` is "" for a code to a customer's own phone (binding a WeChat account,
+        servicedesk/wechat/bindings.py): a real sender then finds the number by the
+        customer's masked phone in the shop's systems."""
 
 
 class DemoOutbox:

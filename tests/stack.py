@@ -42,9 +42,16 @@ def wait_until(check, timeout: float, what: str, process: subprocess.Popen) -> N
 class Stack:
     """Action server and Rasa server on free loopback ports, with a temp tracker DB."""
 
-    def __init__(self, workdir: Path, model: Path) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        model: Path,
+        credentials: str = "credentials.yml",
+        extra_env: Optional[Dict[str, str]] = None,
+    ) -> None:
         self.workdir = workdir
         self.model = model
+        self.credentials = credentials
         self.rasa_port = free_port()
         self.action_port = free_port()
         self.endpoints = workdir / "endpoints.yml"
@@ -70,6 +77,7 @@ class Stack:
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         }
         self.env.pop("TRACKER_STORE_URL", None)
+        self.env.update(extra_env or {})
         self.env["ANALYTICS_DATABASE_URL"] = self.analytics_url
         # The desk drives handoffs through this Rasa server's HTTP API.
         # It erases and purges conversations in the same tracker database.
@@ -123,7 +131,7 @@ class Stack:
         self.rasa = self._spawn(
             [sys.executable, str(ROOT / "scripts" / "serve_rasa.py")]
             + ["--interface", "127.0.0.1", "--port", str(self.rasa_port)]
-            + ["--model", str(self.model), "--credentials", "credentials.yml"]
+            + ["--model", str(self.model), "--credentials", self.credentials]
             + ["--endpoints", str(self.endpoints)],
             "rasa.log",
         )

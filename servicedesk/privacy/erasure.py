@@ -35,6 +35,7 @@ from servicedesk.shop.customer_tokens import token_hash
 from servicedesk.shop.customers import phone_hash
 from servicedesk.shop.models import Address, Customer
 from servicedesk.throttle import FailureCount
+from servicedesk.wechat.models import WeChatBindCode, WeChatBinding
 
 ERASED = "[已删除]"
 ERASED_NAME = "已注销用户"
@@ -171,6 +172,13 @@ def erase_customer(
             f"{kind}-user:{c}" for c in conversations for kind in ("verify", "code")
         ]
         session.execute(delete(FailureCount).where(FailureCount.key.in_(keys)))
+    # A bound WeChat would keep opening the account (and names the follower).
+    session.execute(
+        delete(WeChatBinding).where(WeChatBinding.customer_id == customer.id)
+    )
+    session.execute(
+        delete(WeChatBindCode).where(WeChatBindCode.customer_id == customer.id)
+    )
     customer.name = ERASED_NAME
     customer.phone_masked = customer.phone_hash = ""
     # Unique and non-null: the hash of a random token nobody holds, so the old token

@@ -36,9 +36,15 @@ def normalise_phone(raw: str) -> str:
 def customer_by_token(session: Session, token: Optional[str]) -> Optional[Customer]:
     if not token:
         return None
-    return session.execute(
+    found = session.execute(
         select(Customer).where(Customer.token_hash == token_hash(token))
     ).scalar_one_or_none()
+    if found is None:
+        # A WeChat follower bound to this customer (servicedesk/wechat/bindings.py).
+        from servicedesk.wechat.bindings import customer_by_binding_token
+
+        found = customer_by_binding_token(session, token)
+    return found
 
 
 def known_customer(session: Session, token: Optional[str]) -> Customer:

@@ -1,0 +1,1 @@
+"""WeChat bindings: which customer an official account's follower (openid) is."""
