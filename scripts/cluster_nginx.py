@@ -93,6 +93,12 @@ http {{
   upstream rasa_any {{
 {rasa_servers}
   }}
+  # WeChat retries an unanswered message: every delivery for one openid reaches the
+  # same instance, whose duplicate filter answers it once (addons/wechat/dedup.py).
+  upstream rasa_wechat {{
+    hash $arg_openid consistent;
+{rasa_servers}
+  }}
   upstream desk {{
     server {desk};
   }}
@@ -120,6 +126,10 @@ http {{
       proxy_read_timeout 3600s;
       proxy_buffering off;
       add_header Set-Cookie "{COOKIE}=$rasa_route; Path=/socket.io/; HttpOnly; SameSite=Lax" always;
+      add_header X-Rasa-Instance $upstream_addr always;
+    }}
+    location /webhooks/wechat/ {{
+      proxy_pass http://rasa_wechat;
       add_header X-Rasa-Instance $upstream_addr always;
     }}
     location /webhooks/ {{
