@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install train run run-cluster test-cluster test lint format validate test-stories test-nlu pytest shell interactive actions clean lock bench bench-kb bench-analytics browser eval-real purge
+.PHONY: help install train run run-cluster test-cluster test lint format validate test-stories test-nlu pytest shell interactive actions clean lock bench bench-scale bench-kb bench-analytics browser eval-real purge
 
 help:
 	@echo "make run          install if needed, train if data changed, start Rasa (5005), actions (5055) and the desk (8000) in demo mode (SERVICEDESK_DEMO=0: off)"
@@ -25,6 +25,7 @@ help:
 	@echo "make shell        chat in the terminal (starts the action server too)"
 	@echo "make interactive  interactive learning (starts the action server too)"
 	@echo "make bench        latency under 20 concurrent conversations (own stack, ~3 min)"
+	@echo "make bench-scale  one instance against the cluster at 20 and 60 users (~15 min)"
 	@echo "make bench-kb     knowledge-base retrieval accuracy and speed (BENCH_ARGS=--tune)"
 	@echo "make bench-analytics  dashboard query time over 100,000 sessions, ingestion rate"
 	@echo "make eval-real    intent accuracy on real customer lines and the blind set"
@@ -91,6 +92,10 @@ bench: train
 
 eval-real: train
 	$(PY) scripts/eval_real.py $(EVAL_ARGS)
+
+bench-scale: train
+	bash scripts/install_cluster.sh
+	$(PY) scripts/bench_scale.py $(BENCH_ARGS)
 
 bench-kb: install
 	$(PY) scripts/bench_kb.py $(BENCH_ARGS)
