@@ -44,3 +44,7 @@ export REDIS_PORT=$CLUSTER_REDIS_PORT
 # socket.io across instances: an agent's reply reaches the widget's socket whichever
 # instance the desk's HTTP call landed on (addons/socketio_fanout.py).
 export SOCKETIO_REDIS_URL=redis://127.0.0.1:$CLUSTER_REDIS_PORT/1
+# A conversation's lock in Redis outlives an instance killed in the middle of a turn
+# until it expires: 20 s instead of Rasa's 60 (a turn takes well under a second; the
+# slowest, with the desk timing out and retried, about 10 s).
+export TICKET_LOCK_LIFETIME=${TICKET_LOCK_LIFETIME:-20}
