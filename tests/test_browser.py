@@ -37,6 +37,14 @@ def browser():
         browser.close()
 
 
+def sign_in(page: Page, desk_url: str, username: str, password: str = "") -> None:
+    """The workbench's login form, as an agent types it (demo password by default)."""
+    page.goto(f"{desk_url}/agent")
+    page.get_by_label("账号").fill(username)
+    page.get_by_label("密码").fill(password or f"{username}-demo")
+    page.get_by_role("button", name="登录").click()
+
+
 def open_widget(page: Page, url: str) -> None:
     page.goto(url)
     page.get_by_role("button", name="打开客服对话").click()
@@ -133,10 +141,7 @@ def test_widget_on_a_phone_with_a_deep_link(browser, stack):
 
 def test_handoff_between_widget_and_workbench(browser, stack):
     agent = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    agent.goto(f"{stack.desk.url}/agent")
-    agent.get_by_label("账号").fill("agent1")
-    agent.get_by_label("密码").fill("agent1-demo")
-    agent.get_by_role("button", name="登录").click()
+    sign_in(agent, stack.desk.url, "agent1")
     expect(agent.locator("#me")).to_contain_text("客服小王", timeout=TIMEOUT)
 
     user = browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
@@ -188,10 +193,7 @@ def test_handoff_between_widget_and_workbench(browser, stack):
 
 def test_staff_add_an_entry_and_the_bot_answers_it_in_other_words(browser, stack):
     staff = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    staff.goto(f"{stack.desk.url}/agent")
-    staff.get_by_label("账号").fill("lead")
-    staff.get_by_label("密码").fill("lead-demo")
-    staff.get_by_role("button", name="登录").click()
+    sign_in(staff, stack.desk.url, "lead")
     expect(staff.locator("#me")).to_contain_text("主管老陈", timeout=TIMEOUT)
     try:
         staff.get_by_role("tab", name="知识库").click()

@@ -24,6 +24,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from servicedesk.clock import Clock
+from servicedesk.config import Settings
 from servicedesk.errors import RuleViolation
 from servicedesk.shop.models import Order
 from servicedesk.shop.order_code_models import CodeSend, OrderCode
@@ -47,6 +48,16 @@ class CodePolicy:
     resend: timedelta = timedelta(seconds=60)
     max_sends_per_hour: int = 5
     grant: timedelta = timedelta(minutes=15)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CodePolicy:
+        return cls(
+            ttl=timedelta(minutes=settings.code_ttl_minutes),
+            attempts=settings.code_attempts,
+            resend=timedelta(seconds=settings.code_resend_seconds),
+            max_sends_per_hour=settings.code_sends_per_hour,
+            grant=timedelta(minutes=settings.code_grant_minutes),
+        )
 
 
 def _keyed(*parts: str) -> str:

@@ -9,11 +9,13 @@ with a token is never affected.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import List, Optional
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from servicedesk.clock import Clock
+from servicedesk.config import Settings
 from servicedesk.errors import RuleViolation
 from servicedesk.shop import orders
 from servicedesk.shop.models import Order
@@ -37,6 +39,15 @@ def code_order_key(order_no: str) -> str:
     """Wrong one-time codes of an order (servicedesk/shop/order_codes.py): counted
     apart, so that the right digits do not clear them, and locking the digits too."""
     return f"code-order:{(order_no or '').strip().upper()}"
+
+
+def verify_lockout(settings: Settings) -> Policy:
+    """How many wrong proofs (last four digits, codes) lock a caller out, and how long."""
+    return Policy(
+        max_failures=settings.verify_max_failures,
+        window=timedelta(minutes=15),
+        lockout=timedelta(minutes=settings.verify_lock_minutes),
+    )
 
 
 class PhoneCheck:

@@ -6,7 +6,6 @@ for an anonymous user who proves an order's phone (X-Order-Phone-Last4).
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Optional
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -24,11 +23,10 @@ from servicedesk.shop.code_routes import build_code_router
 from servicedesk.shop.customers import known_customer
 from servicedesk.shop.models import Customer, Invoice, Order
 from servicedesk.shop.order_codes import CodePolicy, OrderCodes
-from servicedesk.shop.phone_check import PhoneCheck
+from servicedesk.shop.phone_check import PhoneCheck, verify_lockout
 from servicedesk.shop.products import search_products
 from servicedesk.shop.seed_catalogue import DEMO_CUSTOMERS
 from servicedesk.sms import SmsSender
-from servicedesk.throttle import Policy
 
 
 class ShippingChange(BaseModel):
@@ -67,24 +65,10 @@ def build_shop_router(desk: DeskContext, sms: Optional[SmsSender] = None) -> API
     router = APIRouter()
     get_session, clock, settings = desk.get_session, desk.clock, desk.settings
     authorized = desk.auth.bot
-    lockout = Policy(
-        max_failures=settings.verify_max_failures,
-        window=timedelta(minutes=15),
-        lockout=timedelta(minutes=settings.verify_lock_minutes),
-    )
+    lockout = verify_lockout(settings)
     phone_check = PhoneCheck(desk.session_factory, clock, lockout)
     codes = OrderCodes(
-        desk.session_factory,
-        clock,
-        lockout,
-        CodePolicy(
-            ttl=timedelta(minutes=settings.code_ttl_minutes),
-            attempts=settings.code_attempts,
-            resend=timedelta(seconds=settings.code_resend_seconds),
-            max_sends_per_hour=settings.code_sends_per_hour,
-            grant=timedelta(minutes=settings.code_grant_minutes),
-        ),
-        sms,
+        desk.session_factory, clock, lockout, CodePolicy.from_settings(settings), sms
     )
     router.include_router(build_code_router(desk, phone_check, codes, sms))
 

@@ -9,7 +9,6 @@ POST /api/wechat/identity   {openid, proof}: the bound customer's token, or null
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Optional
 
 from fastapi import APIRouter, Depends
@@ -20,8 +19,8 @@ from servicedesk.context import DeskContext
 from servicedesk.errors import RuleViolation
 from servicedesk.shop.code_routes import NO_SMS
 from servicedesk.shop.order_codes import CodePolicy
+from servicedesk.shop.phone_check import verify_lockout
 from servicedesk.sms import SmsSender
-from servicedesk.throttle import Policy
 from servicedesk.wechat import proof
 from servicedesk.wechat.bindings import WeChatBindings
 
@@ -48,16 +47,8 @@ def build_wechat_router(desk: DeskContext, sms: Optional[SmsSender]) -> APIRoute
         WeChatBindings(
             desk.session_factory,
             desk.clock,
-            Policy(
-                max_failures=settings.verify_max_failures,
-                window=timedelta(minutes=15),
-                lockout=timedelta(minutes=settings.verify_lock_minutes),
-            ),
-            CodePolicy(
-                ttl=timedelta(minutes=settings.code_ttl_minutes),
-                attempts=settings.code_attempts,
-                resend=timedelta(seconds=settings.code_resend_seconds),
-            ),
+            verify_lockout(settings),
+            CodePolicy.from_settings(settings),
             sms,
         )
         if sms is not None

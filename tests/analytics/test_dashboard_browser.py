@@ -18,6 +18,7 @@ from servicedesk.analytics.history import desk_rows, history
 from servicedesk.db import make_engine, make_session_factory
 from servicedesk.service.models import Agent, Handoff
 from tests.servicedesk_process import ServiceDeskProcess
+from tests.test_browser import sign_in
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu"]
@@ -89,10 +90,7 @@ def test_supervisor_sees_kpis_charts_tables_and_alerts(desk):
             lambda m: refused.append(m.text) if "Content Security" in m.text else None,
         )
         try:
-            page.goto(f"{desk.url}/agent")
-            page.get_by_label("账号").fill("lead")
-            page.get_by_label("密码").fill("lead-demo")
-            page.get_by_role("button", name="登录").click()
+            sign_in(page, desk.url, "lead")
             expect(page.locator("#me")).to_contain_text("主管", timeout=TIMEOUT)
             banner = page.locator("#alert-banner")
             expect(banner).to_contain_text("排队已等待", timeout=TIMEOUT)

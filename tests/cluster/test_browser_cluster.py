@@ -16,6 +16,7 @@ from tests.test_browser import (  # noqa: F401 - `browser` is a fixture
     go_offline,
     open_widget,
     send,
+    sign_in,
 )
 
 
@@ -31,10 +32,7 @@ def test_the_widget_points_at_nginx(live_cluster):
 def test_handoff_between_widget_and_workbench_through_nginx(browser, live_cluster):  # noqa: F811
     url = live_cluster.url
     agent = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    agent.goto(f"{url}/agent")
-    agent.get_by_label("账号").fill("agent2")
-    agent.get_by_label("密码").fill("agent2-demo")
-    agent.get_by_role("button", name="登录").click()
+    sign_in(agent, url, "agent2")
     expect(agent.locator("#me")).to_contain_text("客服小李", timeout=TIMEOUT)
 
     user = browser.new_context(viewport={"width": 1280, "height": 860}).new_page()

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from servicedesk.quality.sampling import week_of
 from tests.servicedesk_process import API_TOKEN, ServiceDeskProcess, free_port
+from tests.test_browser import sign_in
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -61,10 +62,7 @@ def log_in(browser, url: str, username: str) -> Page:
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.errors = errors
-    page.goto(f"{url}/agent")
-    page.get_by_label("账号").fill(username)
-    page.get_by_label("密码").fill(f"{username}-demo")
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, url, username)
     expect(page.locator("#me")).to_be_visible(timeout=TIMEOUT)
     return page
 

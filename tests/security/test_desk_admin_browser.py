@@ -12,7 +12,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from tests.security.test_desk_csp_browser import WATCH_VIOLATIONS
 from tests.servicedesk_process import API_TOKEN, ServiceDeskProcess, free_port
-from tests.test_browser import CHROMIUM, FLAGS
+from tests.test_browser import CHROMIUM, FLAGS, sign_in
 
 TIMEOUT = 30_000
 NEW_USER = "agent-browser"
@@ -44,10 +44,7 @@ def logged_in_page(browser, desk, username, password):
     console = []
     page.on("console", lambda message: console.append(message.text))
     page.add_init_script(WATCH_VIOLATIONS)
-    page.goto(f"{desk.url}/agent")
-    page.get_by_label("账号").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, desk.url, username, password)
     expect(page.locator("#live")).to_have_text("● 实时", timeout=TIMEOUT)
     return page, console
 

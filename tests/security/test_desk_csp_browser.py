@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.servicedesk_process import ServiceDeskProcess, free_port
-from tests.test_browser import CHROMIUM, FLAGS
+from tests.test_browser import CHROMIUM, FLAGS, sign_in
 
 TIMEOUT = 30_000
 # Every violation the page sees, reported by the browser itself.
@@ -76,10 +76,7 @@ def test_shop_page_and_widget_run_under_the_policy(browser, desk):
 def test_workbench_and_its_event_stream_run_under_the_policy(browser, desk):
     page, console = watched_page(browser)
     try:
-        page.goto(f"{desk.url}/agent")
-        page.get_by_label("账号").fill("agent2")
-        page.get_by_label("密码").fill("agent2-demo")
-        page.get_by_role("button", name="登录").click()
+        sign_in(page, desk.url, "agent2")
         expect(page.locator("#me")).to_contain_text("客服小李", timeout=TIMEOUT)
         expect(page.locator("#live")).to_have_text("● 实时", timeout=TIMEOUT)
         assert csp_problems(page, console) == []
