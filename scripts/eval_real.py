@@ -5,6 +5,7 @@ Sets (each read when it is there):
   train on them, never copy them into the project). A prediction counts when it is in the
   line's `accept` set; `primary` accuracy is the stricter second figure.
 - tests/nlu/blind_dev.yml: written by a helper who never saw data/ (see its header).
+- tests/nlu/blind_postsales.yml: post-sales chat lines by another such helper.
 - tests/nlu/heldout.yml: the project's own held-out file.
 
 Prints accuracy, the fallback rate, out-of-scope rejection, per-intent recall and the worst
@@ -37,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
 TAOBAO = ROOT.parent / "shared" / "eval" / "taobao_ecd_intents.tsv"
 BLIND = ROOT / "tests" / "nlu" / "blind_dev.yml"
+POSTSALES = ROOT / "tests" / "nlu" / "blind_postsales.yml"
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 # Replies that decline the request: what an off-topic line should get.
 DECLINES = {"out_of_scope", "chitchat", "nlu_fallback"}
@@ -210,7 +212,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         sets["taobao"] = read_tsv(TAOBAO)
     else:
         print(f"(no {TAOBAO}: the Taobao set is skipped)")
-    for name, path in (("blind", BLIND), ("heldout", HELDOUT)):
+    for name, path in (
+        ("blind", BLIND),
+        ("postsales", POSTSALES),
+        ("heldout", HELDOUT),
+    ):
         if path.exists():
             sets[name] = read_nlu_yaml(path)
     everything = [text for examples in sets.values() for text, _, _ in examples]

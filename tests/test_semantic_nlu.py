@@ -10,7 +10,11 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from addons.e5_featurizer import E5SentenceFeaturizer, SentenceEncoder
-from addons.semantic_intent_classifier import SemanticIntentClassifier
+from addons.semantic_intent_classifier import (
+    SemanticIntentClassifier,
+    balance,
+    surface,
+)
 
 CONTEXT = ExecutionContext(GraphSchema({}), "test")
 TRAINING = {
@@ -115,3 +119,20 @@ def test_a_message_without_text_gets_no_intent(tmp_path):
     empty = messages([""])
     classifier.process(empty)
     assert empty[0].get("intent") == {"name": None, "confidence": 0.0}
+
+
+def test_the_character_block_reads_the_wording_not_its_spacing_or_numbers():
+    assert surface("你好，在吗？") == surface("你好 在吗") == "你好在吗"
+    assert surface("订单号：2026112800003 到哪了") == surface(
+        "订单号 3018402746519到哪了"
+    )
+    assert surface("ＯＫ 好的") == "ok好的"
+    # Short numbers are kept: 7天, 3分 and 15号 carry the question.
+    assert surface("7天无理由") == "7天无理由"
+
+
+def test_big_classes_weigh_less_but_no_weight_exceeds_one():
+    weights = balance(["faq"] * 16 + ["thank"] * 4, power=0.5)
+    assert weights.max() == 1.0
+    assert np.isclose(weights[0], 0.5) and weights[-1] == 1.0
+    assert np.allclose(balance(["faq", "thank", "thank"], power=0.0), 1.0)
