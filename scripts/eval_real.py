@@ -6,6 +6,7 @@ Sets (each read when it is there):
   line's `accept` set; `primary` accuracy is the stricter second figure.
 - tests/nlu/blind_dev.yml: written by a helper who never saw data/ (see its header).
 - tests/nlu/blind_postsales.yml: post-sales chat lines by another such helper.
+- tests/nlu/blind_offtopic.yml: voice-assistant and general requests by a third one.
 - tests/nlu/heldout.yml: the project's own held-out file.
 
 Prints accuracy, the fallback rate, out-of-scope rejection, per-intent recall and the worst
@@ -39,6 +40,7 @@ MODEL = ROOT / "models" / "assistant.tar.gz"
 TAOBAO = ROOT.parent / "shared" / "eval" / "taobao_ecd_intents.tsv"
 BLIND = ROOT / "tests" / "nlu" / "blind_dev.yml"
 POSTSALES = ROOT / "tests" / "nlu" / "blind_postsales.yml"
+OFFTOPIC = ROOT / "tests" / "nlu" / "blind_offtopic.yml"
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 # Replies that decline the request: what an off-topic line should get.
 DECLINES = {"out_of_scope", "chitchat", "nlu_fallback"}
@@ -216,6 +218,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     for name, path in (
         ("blind", BLIND),
         ("postsales", POSTSALES),
+        ("offtopic", OFFTOPIC),
         ("heldout", HELDOUT),
     ):
         if path.exists():
