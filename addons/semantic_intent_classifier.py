@@ -45,7 +45,8 @@ def surface(text: Text) -> Text:
     """The characters that carry the wording: full-width forms folded (ＯＫ, １２３),
     lower case, separators dropped, every number of four digits or more one "0"."""
     folded = unicodedata.normalize("NFKC", text).lower()
-    return _LONG_NUMBER.sub("0", _SEPARATORS.sub("", folded))
+    # Numbers first: dropping separators first would join "12-18点" into one long number.
+    return _SEPARATORS.sub("", _LONG_NUMBER.sub("0", folded))
 
 
 def balance(labels: List[Text], power: float) -> np.ndarray:

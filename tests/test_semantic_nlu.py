@@ -129,6 +129,8 @@ def test_the_character_block_reads_the_wording_not_its_spacing_or_numbers():
     assert surface("ＯＫ 好的") == "ok好的"
     # Short numbers are kept: 7天, 3分 and 15号 carry the question.
     assert surface("7天无理由") == "7天无理由"
+    # A range is not an order number.
+    assert surface("下午（12-18点）") == "下午1218点"
 
 
 def test_big_classes_weigh_less_but_no_weight_exceeds_one():
