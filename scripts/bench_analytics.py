@@ -50,7 +50,12 @@ def main() -> None:
     parser.add_argument("--ingest-events", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="bench-analytics-"))
+    # Each run writes a few hundred MB of SQLite; nothing of it is worth keeping.
+    with tempfile.TemporaryDirectory(prefix="bench-analytics-") as tmp:
+        measure(args, Path(tmp))
+
+
+def measure(args: argparse.Namespace, work: Path) -> None:
     analytics_url = f"sqlite:///{work / 'analytics.db'}"
     desk_sessions = make_session_factory(
         make_engine(f"sqlite:///{work / 'servicedesk.db'}")
@@ -132,7 +137,7 @@ def main() -> None:
         timings[name] = times
     size_mb = (work / "analytics.db").stat().st_size / 1e6
 
-    print(f"\nanalytics benchmark ({work})")
+    print("\nanalytics benchmark")
     print(
         f"broker ingestion (publish, masked, one commit each): {broker_rate:,.0f} events/s"
     )
