@@ -6,6 +6,11 @@ meaning across wordings no training sentence used: "钱什么时候退回来" la
 although they share one character. The vectors are added as dense sentence features;
 DIET combines them with the sparse word and character n-grams.
 
+e5 reads a text behind one of two prefixes, "query: " or "passage: ". Messages are read
+as passages: on the real customers' lines the intent classifier gets 0.766 with passage
+vectors against 0.740 with query vectors, off-topic requests are declined as often or
+more, and the written sets move by less than 0.01 (README, make eval-real).
+
 One encoder per process (it holds the model in memory), and a bounded cache of recent
 texts: repeated messages (quick replies, "好的", "转人工") cost nothing.
 """
@@ -15,7 +20,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -47,7 +52,7 @@ class SentenceEncoder:
 
         self.model = E5(num_threads=num_threads)
         self.cache_size = cache_size
-        self.cache: OrderedDict[Text, np.ndarray] = OrderedDict()
+        self.cache: OrderedDict[Tuple[bool, Text], np.ndarray] = OrderedDict()
 
     @classmethod
     def shared(cls, num_threads: int = 1, cache_size: int = 4096) -> SentenceEncoder:
@@ -56,20 +61,23 @@ class SentenceEncoder:
                 cls._instance = cls(num_threads, cache_size)
             return cls._instance
 
-    def encode(self, texts: List[Text], batch_size: int = 32) -> np.ndarray:
-        keys = [(text or "").strip()[:MAX_CHARS] for text in texts]
+    def encode(
+        self, texts: List[Text], as_query: bool = False, batch_size: int = 32
+    ) -> np.ndarray:
+        keys = [(as_query, (text or "").strip()[:MAX_CHARS]) for text in texts]
         missing = list(dict.fromkeys(k for k in keys if k not in self.cache))
-        fresh: Dict[Text, np.ndarray] = {}
+        fresh: Dict[Tuple[bool, Text], np.ndarray] = {}
         for start in range(0, len(missing), batch_size):
             chunk = missing[start : start + batch_size]
-            fresh.update(zip(chunk, self.model.query(chunk), strict=True))
+            vectors = self.model.encode([text for _, text in chunk], as_query)
+            fresh.update(zip(chunk, vectors, strict=True))
         # Read before remembering: a small cache may drop what it held a moment ago.
         vectors = np.stack([fresh[k] if k in fresh else self.cache[k] for k in keys])
         for key, vector in fresh.items():
             self.remember(key, vector)
         return vectors
 
-    def remember(self, key: Text, vector: np.ndarray) -> None:
+    def remember(self, key: Tuple[bool, Text], vector: np.ndarray) -> None:
         self.cache[key] = vector
         self.cache.move_to_end(key)
         while len(self.cache) > self.cache_size:
@@ -94,6 +102,8 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
             **DenseFeaturizer.get_default_config(),
             "num_threads": 1,
             "cache_size": 4096,
+            # "passage" or "query": the prefix e5 reads the message behind.
+            "view": "passage",
         }
 
     @staticmethod
@@ -114,6 +124,10 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
         return cls(config, execution_context.node_name)
 
     @property
+    def as_query(self) -> bool:
+        return self._config["view"] == "query"
+
+    @property
     def encoder(self) -> SentenceEncoder:
         return SentenceEncoder.shared(
             self._config["num_threads"], self._config["cache_size"]
@@ -130,7 +144,9 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
         vectors = dict(
             zip(
                 map(id, words),
-                encoder.encode([m.get(TEXT) for m in words]) if words else [],
+                encoder.encode([m.get(TEXT) for m in words], self.as_query)
+                if words
+                else [],
                 strict=True,
             )
         )
@@ -157,4 +173,8 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
-        pass
+        if config.get("view", "passage") not in ("passage", "query"):
+            raise ValueError(
+                f"E5SentenceFeaturizer view must be 'passage' or 'query', "
+                f"not {config['view']!r}"
+            )

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -73,6 +74,24 @@ def test_the_cache_is_bounded_and_answers_repeats():
     first = encoder.encode(["好的", "转人工", "谢谢"])
     assert len(encoder.cache) == 2
     assert np.allclose(encoder.encode(["好的"]), first[:1])
+
+
+def test_a_text_is_read_as_a_passage_unless_configured_as_a_query(tmp_path):
+    encoder = SentenceEncoder(num_threads=1, cache_size=8)
+    (passage,) = encoder.encode(["退款到哪了"])
+    (query,) = encoder.encode(["退款到哪了"], as_query=True)
+    # The two prefixes give two vectors, and the cache keeps them apart.
+    assert passage @ query < 0.999
+    assert len(encoder.cache) == 2
+    featurised = featurizer(tmp_path).process(messages(["退款到哪了"]))
+    _, sentence = featurised[0].get_dense_features("text")
+    assert np.allclose(sentence.features[0], passage, atol=1e-6)
+
+
+def test_an_unknown_view_is_refused():
+    config = {**E5SentenceFeaturizer.get_default_config(), "view": "document"}
+    with pytest.raises(ValueError, match="view"):
+        E5SentenceFeaturizer(config, "e5")
 
 
 def train_classifier(tmp_path: Path) -> SemanticIntentClassifier:
