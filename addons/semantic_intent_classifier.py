@@ -13,8 +13,6 @@ Persisted as plain arrays and JSON (no pickle), like Rasa's own components.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections import Counter
 from typing import Any, Dict, List, Optional, Text
 
@@ -31,22 +29,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack
 
 from addons.e5_featurizer import E5SentenceFeaturizer
+from addons.text_forms import surface
 
 NGRAMS = (1, 3)
-# Whitespace, punctuation and symbols: customers type them or not at random ("你好 在吗",
-# "你好，在吗？", "你好在吗"), and a chat export may strip them all.
-_SEPARATORS = re.compile(r"[\W_]+")
-# Order numbers, phones, item ids, amounts written out: their digits say nothing about the
-# intent, but each one adds a dozen character n-grams nobody else shares.
-_LONG_NUMBER = re.compile(r"\d{4,}")
-
-
-def surface(text: Text) -> Text:
-    """The characters that carry the wording: full-width forms folded (ＯＫ, １２３),
-    lower case, separators dropped, every number of four digits or more one "0"."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    # Numbers first: dropping separators first would join "12-18点" into one long number.
-    return _SEPARATORS.sub("", _LONG_NUMBER.sub("0", folded))
 
 
 def balance(labels: List[Text], power: float) -> np.ndarray:

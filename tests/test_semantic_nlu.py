@@ -16,6 +16,7 @@ from addons.semantic_intent_classifier import (
     balance,
     surface,
 )
+from addons.text_forms import folded
 
 CONTEXT = ExecutionContext(GraphSchema({}), "test")
 TRAINING = {
@@ -86,6 +87,19 @@ def test_a_text_is_read_as_a_passage_unless_configured_as_a_query(tmp_path):
     featurised = featurizer(tmp_path).process(messages(["退款到哪了"]))
     _, sentence = featurised[0].get_dense_features("text")
     assert np.allclose(sentence.features[0], passage, atol=1e-6)
+
+
+def test_numbers_are_folded_before_the_encoder_reads_them(tmp_path):
+    assert folded("我的手机号是１３８００２４６１３５，OK") == "我的手机号是0,ok"
+    # 12-18点 stays a time; the separators stay for the encoder.
+    assert folded("下午 12-18点") == "下午 12-18点"
+    one, other = featurizer(tmp_path).process(
+        messages(["订单3018402746519到哪了", "订单2026112800003到哪了"])
+    )
+    assert np.allclose(
+        one.get_dense_features("text")[1].features,
+        other.get_dense_features("text")[1].features,
+    )
 
 
 def test_an_unknown_view_is_refused():
