@@ -44,7 +44,8 @@ OFFTOPIC = ROOT / "tests" / "nlu" / "blind_offtopic.yml"
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 # Replies that decline the request: what an off-topic line should get.
 DECLINES = {"out_of_scope", "chitchat", "nlu_fallback"}
-# Gates of `make test` (README): accuracy on the blind set and on the held-out file.
+# Gates of `make test` (README): accuracy on the blind set, the post-sales blind set and
+# the held-out file.
 GATES = {
     "blind": float(os.environ.get("NLU_MIN_BLIND_ACCURACY", "0.85")),
     "postsales": float(os.environ.get("NLU_MIN_POSTSALES_ACCURACY", "0.88")),
