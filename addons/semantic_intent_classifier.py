@@ -83,7 +83,7 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         # filler_weight (addons/filler_augmentation.py; 0 turns it off).
         return {
             "C": 256.0,
-            "class_balance": 0.5,
+            "class_balance": 0.3,
             "e5_weight": 2.0,
             "filler_share": 0.6,
             "filler_weight": 0.5,
