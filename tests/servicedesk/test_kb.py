@@ -51,6 +51,13 @@ def test_a_confident_sub_intent_picks_its_entry(client):
     assert unsure_key["outcome"] == "none"
 
 
+def test_gift_and_promotion_questions_have_their_own_entries(client):
+    gift = ask(client, "赠品需要备注吗", key="gift_policy", key_confidence=0.9)
+    assert gift["outcome"] == "answer" and "无需备注" in gift["entry"]["answer"]
+    rules = ask(client, "满199减20怎么没减", key="promotion_rules", key_confidence=0.9)
+    assert rules["entry"]["question"] == "满减活动怎么计算？"
+
+
 def test_audience_answers_with_the_customers_data(client):
     plain = ask(client, "运费怎么收")["entry"]["answer"]
     vip = ask(client, "运费怎么收", headers=VIP)["entry"]["answer"]
