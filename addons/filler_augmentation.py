@@ -54,11 +54,8 @@ def wrap_in_filler(
     rows: List[np.ndarray] = []
     rng = random.Random(seed)
     for i, (text, label) in enumerate(zip(texts, labels, strict=True)):
-        if not fillers or label in FILLER_INTENTS or label in UNWRAPPED_INTENTS:
-            continue
-        if not text:
-            continue
-        if rng.random() >= share:
+        wrappable = text and label not in FILLER_INTENTS | UNWRAPPED_INTENTS
+        if not fillers or not wrappable or rng.random() >= share:
             continue
         j = rng.choice(fillers)
         filler = texts[j]
