@@ -7,6 +7,12 @@ the exact words of the training sentences and spreads its confidence thin on rea
 customers' wordings; a linear model over the encoder's vector generalises to them. DIET
 stays in the pipeline for entities (intent_classification off).
 
+A second, lexical regression over the character block alone, more strongly regularised,
+is blended into the probabilities (`lexical_share`). The two disagree where the encoder
+pulls a line away from the words it shares with the training data; averaging settles
+those better than either alone (README: +0.01 on real customers' lines over four draws
+of the filler rows, the written sets the same or better).
+
 Persisted as plain arrays and JSON (no pickle), like Rasa's own components.
 """
 
@@ -47,6 +53,13 @@ def balance(
     return np.array([(smallest / sizes[label]) ** power for label in labels])
 
 
+def softmax(scores) -> np.ndarray:
+    scores = np.asarray(scores)
+    scores = scores - scores.max(axis=1, keepdims=True)
+    exp = np.exp(scores)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
 def _vectorizer(vocabulary: Optional[Dict[str, int]] = None):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -80,13 +93,17 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         # weights below 1 act as a smaller C). SAGA at tolerance 1e-3 fits in a fifth of
         # lbfgs's time (10 s against 50 s on 4,500 examples) with the same accuracy.
         # filler_share of the business examples get a copy wrapped in chat filler at
-        # filler_weight (addons/filler_augmentation.py; 0 turns it off).
+        # filler_weight (addons/filler_augmentation.py; 0 turns it off). The lexical
+        # regression (C lexical_C, real examples only) weighs lexical_share of the
+        # blended probabilities; 0 turns it off.
         return {
             "C": 256.0,
             "class_balance": 0.3,
             "e5_weight": 2.0,
             "filler_share": 0.6,
             "filler_weight": 0.5,
+            "lexical_C": 64.0,
+            "lexical_share": 0.25,
             "max_iter": 3000,
             "solver": "saga",
             "tol": 1e-3,
@@ -101,6 +118,7 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         coef: Optional[np.ndarray] = None,
         intercept: Optional[np.ndarray] = None,
         classes: Optional[List[Text]] = None,
+        lexical: Optional[Dict[Text, np.ndarray]] = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self.model_storage = model_storage
@@ -109,6 +127,9 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         self.coef = coef
         self.intercept = intercept
         self.classes = classes or []
+        # {"coef", "intercept"} of the lexical regression, or None (off, or a model
+        # trained before it existed).
+        self.lexical = lexical
 
     @classmethod
     def create(
@@ -130,16 +151,23 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             sentences.append(sentence.features.reshape(-1))
         return texts, np.stack(sentences)
 
-    def matrix(self, texts: List[Text], vectors: np.ndarray):
+    def matrix(self, texts: List[Text], vectors: np.ndarray, chars=None):
+        chars = self.vectorizer.transform(texts) if chars is None else chars
         dense = vectors * self.config["e5_weight"]
-        return hstack([self.vectorizer.transform(texts), csr_matrix(dense)]).tocsr()
+        return hstack([chars, csr_matrix(dense)]).tocsr()
 
-    def features(self, messages: List[Message]):
-        return self.matrix(*self.inputs(messages))
-
-    def train(self, training_data: TrainingData) -> Resource:
+    def regression(self, C: float):
         from sklearn.linear_model import LogisticRegression
 
+        return LogisticRegression(
+            C=C,
+            max_iter=self.config["max_iter"],
+            solver=self.config["solver"],
+            tol=self.config["tol"],
+            random_state=42,
+        )
+
+    def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if ready(m)]
         labels = [m.get(INTENT) for m in examples]
         texts, vectors = self.inputs(examples)
@@ -148,6 +176,7 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         self.vectorizer = _vectorizer()
         self.vectorizer.fit(texts)
         weights = balance(labels, self.config["class_balance"])
+        self.lexical = self.train_lexical(texts, labels, weights)
         extra = wrap_in_filler(texts, labels, vectors, self.config["filler_share"])
         if extra.labels:
             # Weighted by the real examples' class sizes, like the originals.
@@ -158,25 +187,37 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             vectors = np.vstack([vectors, extra.vectors])
             labels = labels + extra.labels
             weights = np.concatenate([weights, extra_weights])
-        model = LogisticRegression(
-            C=self.config["C"],
-            max_iter=self.config["max_iter"],
-            solver=self.config["solver"],
-            tol=self.config["tol"],
-            random_state=42,
-        )
+        model = self.regression(self.config["C"])
         model.fit(self.matrix(texts, vectors), labels, sample_weight=weights)
         self.coef, self.intercept = model.coef_, model.intercept_
         self.classes = [str(c) for c in model.classes_]
         self.persist()
         return self.resource
 
+    def train_lexical(
+        self, texts: List[Text], labels: List[Text], weights: np.ndarray
+    ) -> Optional[Dict[Text, np.ndarray]]:
+        """The character-only regression, on the real examples: the wrapped copies
+        teach the encoder's side to look past filler, which n-grams cannot."""
+        if self.config["lexical_share"] <= 0:
+            return None
+        model = self.regression(self.config["lexical_C"])
+        model.fit(self.vectorizer.transform(texts), labels, sample_weight=weights)
+        return {"coef": model.coef_, "intercept": model.intercept_}
+
     def probabilities(self, messages: List[Message]) -> np.ndarray:
-        scores = self.features(messages) @ self.coef.T + self.intercept
-        scores = np.asarray(scores)
-        scores -= scores.max(axis=1, keepdims=True)
-        exp = np.exp(scores)
-        return exp / exp.sum(axis=1, keepdims=True)
+        texts, vectors = self.inputs(messages)
+        chars = self.vectorizer.transform(texts)
+        blended = softmax(
+            self.matrix(texts, vectors, chars) @ self.coef.T + self.intercept
+        )
+        if self.lexical is not None:
+            share = self.config["lexical_share"]
+            lexical = softmax(
+                chars @ self.lexical["coef"].T + self.lexical["intercept"]
+            )
+            blended = (1 - share) * blended + share * lexical
+        return blended
 
     def process(self, messages: List[Message]) -> List[Message]:
         ready_ones = [m for m in messages if self.coef is not None and ready(m)]
@@ -199,8 +240,17 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
 
     def persist(self) -> None:
         with self.model_storage.write_to(self.resource) as directory:
+            lexical = {}
+            if self.lexical is not None:
+                lexical = {
+                    "lexical_coef": self.lexical["coef"],
+                    "lexical_intercept": self.lexical["intercept"],
+                }
             np.savez(
-                directory / "weights.npz", coef=self.coef, intercept=self.intercept
+                directory / "weights.npz",
+                coef=self.coef,
+                intercept=self.intercept,
+                **lexical,
             )
             meta = {
                 "classes": self.classes,
@@ -230,6 +280,12 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             return cls(config, model_storage, resource)
         vectorizer = _vectorizer(meta["vocabulary"])
         vectorizer.idf_ = np.asarray(meta["idf"])
+        lexical = None
+        if "lexical_coef" in weights.files:
+            lexical = {
+                "coef": weights["lexical_coef"],
+                "intercept": weights["lexical_intercept"],
+            }
         return cls(
             config,
             model_storage,
@@ -238,4 +294,5 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             weights["coef"],
             weights["intercept"],
             meta["classes"],
+            lexical,
         )

@@ -108,14 +108,17 @@ def test_an_unknown_view_is_refused():
         E5SentenceFeaturizer(config, "e5")
 
 
-def train_classifier(tmp_path: Path) -> SemanticIntentClassifier:
+def train_classifier(tmp_path: Path, **config) -> SemanticIntentClassifier:
     storage = LocalModelStorage(tmp_path)
     examples = [
         m for intent, texts in TRAINING.items() for m in messages(texts, intent)
     ]
     featurizer(tmp_path).process(examples)
     classifier = SemanticIntentClassifier.create(
-        SemanticIntentClassifier.get_default_config(), storage, Resource("clf"), CONTEXT
+        {**SemanticIntentClassifier.get_default_config(), **config},
+        storage,
+        Resource("clf"),
+        CONTEXT,
     )
     classifier.train(TrainingData(examples))
     return classifier
@@ -145,6 +148,31 @@ def test_a_loaded_classifier_predicts_what_the_trained_one_did(tmp_path):
     probe = messages(["东西坏了我要退钱", "在不在"])
     featurizer(tmp_path).process(probe)
     assert np.allclose(trained.probabilities(probe), loaded.probabilities(probe))
+
+
+def test_the_lexical_regression_is_blended_in_and_can_be_turned_off(tmp_path):
+    probe = messages(["东西坏了我要退钱", "在不在", "物流查一下"])
+    featurizer(tmp_path).process(probe)
+    for name in ("both", "alone"):
+        (tmp_path / name).mkdir()
+    both = train_classifier(tmp_path / "both")
+    alone = train_classifier(tmp_path / "alone", lexical_share=0.0)
+    assert both.lexical is not None and alone.lexical is None
+    # The main regressions are the same fit; the blend moves the probabilities and
+    # keeps them a distribution.
+    assert np.allclose(both.coef, alone.coef)
+    blended, plain = both.probabilities(probe), alone.probabilities(probe)
+    assert not np.allclose(blended, plain)
+    assert np.allclose(blended.sum(axis=1), 1.0)
+    # A model stored without the lexical part loads with it off.
+    loaded = SemanticIntentClassifier.load(
+        SemanticIntentClassifier.get_default_config(),
+        LocalModelStorage(tmp_path / "alone"),
+        Resource("clf"),
+        CONTEXT,
+    )
+    assert loaded.lexical is None
+    assert np.allclose(loaded.probabilities(probe), plain)
 
 
 def test_a_message_without_text_gets_no_intent(tmp_path):
