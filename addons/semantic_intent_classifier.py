@@ -130,6 +130,16 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         # {"coef", "intercept"} of the lexical regression, or None (off, or a model
         # trained before it existed).
         self.lexical = lexical
+        self.arrange()
+
+    def arrange(self) -> None:
+        """Each regression's weights as one contiguous (features x intents) array. A
+        sparse row times the transposed view copies the whole matrix first: 1.4 ms per
+        regression and message for 55,000 n-grams and 25 intents, against 0.004 ms."""
+        self.columns = None if self.coef is None else np.ascontiguousarray(self.coef.T)
+        self.lexical_columns = None
+        if self.lexical is not None:
+            self.lexical_columns = np.ascontiguousarray(self.lexical["coef"].T)
 
     @classmethod
     def create(
@@ -191,6 +201,7 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         model.fit(self.matrix(texts, vectors), labels, sample_weight=weights)
         self.coef, self.intercept = model.coef_, model.intercept_
         self.classes = [str(c) for c in model.classes_]
+        self.arrange()
         self.persist()
         return self.resource
 
@@ -209,13 +220,11 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         texts, vectors = self.inputs(messages)
         chars = self.vectorizer.transform(texts)
         blended = softmax(
-            self.matrix(texts, vectors, chars) @ self.coef.T + self.intercept
+            self.matrix(texts, vectors, chars) @ self.columns + self.intercept
         )
         if self.lexical is not None:
             share = self.config["lexical_share"]
-            lexical = softmax(
-                chars @ self.lexical["coef"].T + self.lexical["intercept"]
-            )
+            lexical = softmax(chars @ self.lexical_columns + self.lexical["intercept"])
             blended = (1 - share) * blended + share * lexical
         return blended
 
