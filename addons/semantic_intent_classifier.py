@@ -10,8 +10,8 @@ stays in the pipeline for entities (intent_classification off).
 A second, lexical regression over the character block alone, more strongly regularised,
 is blended into the probabilities (`lexical_share`). The two disagree where the encoder
 pulls a line away from the words it shares with the training data; averaging settles
-those better than either alone (README: +0.01 on real customers' lines over four draws
-of the filler rows, the written sets the same or better).
+those better than either alone (README: at a quarter, real customers' lines 0.806 ->
+0.819; the written sets the same or better).
 
 Persisted as plain arrays and JSON (no pickle), like Rasa's own components.
 """
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
@@ -58,6 +59,27 @@ def softmax(scores) -> np.ndarray:
     scores = scores - scores.max(axis=1, keepdims=True)
     exp = np.exp(scores)
     return exp / exp.sum(axis=1, keepdims=True)
+
+
+@dataclass
+class Regression:
+    """A fitted logistic regression's weights. `columns` holds the coefficients
+    transposed and contiguous: a sparse row times the transposed view copies the whole
+    matrix first, 1.4 ms per message for 55,000 n-grams and 25 intents against 0.004."""
+
+    coef: np.ndarray
+    intercept: np.ndarray
+    columns: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.columns = np.ascontiguousarray(self.coef.T)
+
+    @classmethod
+    def of(cls, model) -> Regression:
+        return cls(model.coef_, model.intercept_)
+
+    def probabilities(self, features) -> np.ndarray:
+        return softmax(features @ self.columns + self.intercept)
 
 
 def _vectorizer(vocabulary: Optional[Dict[str, int]] = None):
@@ -115,31 +137,19 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         model_storage: ModelStorage,
         resource: Resource,
         vectorizer=None,
-        coef: Optional[np.ndarray] = None,
-        intercept: Optional[np.ndarray] = None,
+        joint: Optional[Regression] = None,
         classes: Optional[List[Text]] = None,
-        lexical: Optional[Dict[Text, np.ndarray]] = None,
+        lexical: Optional[Regression] = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self.model_storage = model_storage
         self.resource = resource
         self.vectorizer = vectorizer
-        self.coef = coef
-        self.intercept = intercept
+        # Over the characters and the e5 vector; None until trained.
+        self.joint = joint
         self.classes = classes or []
-        # {"coef", "intercept"} of the lexical regression, or None (off, or a model
-        # trained before it existed).
+        # Over the characters alone; None when off or in a model trained before it.
         self.lexical = lexical
-        self.arrange()
-
-    def arrange(self) -> None:
-        """Each regression's weights as one contiguous (features x intents) array. A
-        sparse row times the transposed view copies the whole matrix first: 1.4 ms per
-        regression and message for 55,000 n-grams and 25 intents, against 0.004 ms."""
-        self.columns = None if self.coef is None else np.ascontiguousarray(self.coef.T)
-        self.lexical_columns = None
-        if self.lexical is not None:
-            self.lexical_columns = np.ascontiguousarray(self.lexical["coef"].T)
 
     @classmethod
     def create(
@@ -161,12 +171,14 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             sentences.append(sentence.features.reshape(-1))
         return texts, np.stack(sentences)
 
-    def matrix(self, texts: List[Text], vectors: np.ndarray, chars=None):
+    def matrix(
+        self, texts: List[Text], vectors: np.ndarray, chars: Optional[csr_matrix] = None
+    ) -> csr_matrix:
         chars = self.vectorizer.transform(texts) if chars is None else chars
         dense = vectors * self.config["e5_weight"]
         return hstack([chars, csr_matrix(dense)]).tocsr()
 
-    def regression(self, C: float):
+    def new_regression(self, C: float):
         from sklearn.linear_model import LogisticRegression
 
         return LogisticRegression(
@@ -186,7 +198,7 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         self.vectorizer = _vectorizer()
         self.vectorizer.fit(texts)
         weights = balance(labels, self.config["class_balance"])
-        self.lexical = self.train_lexical(texts, labels, weights)
+        lexical = self.train_lexical(texts, labels, weights)
         extra = wrap_in_filler(texts, labels, vectors, self.config["filler_share"])
         if extra.labels:
             # Weighted by the real examples' class sizes, like the originals.
@@ -197,39 +209,41 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             vectors = np.vstack([vectors, extra.vectors])
             labels = labels + extra.labels
             weights = np.concatenate([weights, extra_weights])
-        model = self.regression(self.config["C"])
+        model = self.new_regression(self.config["C"])
         model.fit(self.matrix(texts, vectors), labels, sample_weight=weights)
-        self.coef, self.intercept = model.coef_, model.intercept_
+        self.joint = Regression.of(model)
         self.classes = [str(c) for c in model.classes_]
-        self.arrange()
+        self.lexical = None
+        if lexical is not None:
+            # Both see the same label set, so sklearn orders their classes alike; a
+            # blend of misaligned columns would be silently wrong.
+            if [str(c) for c in lexical.classes_] != self.classes:
+                raise ValueError("the two regressions' intents differ")
+            self.lexical = Regression.of(lexical)
         self.persist()
         return self.resource
 
-    def train_lexical(
-        self, texts: List[Text], labels: List[Text], weights: np.ndarray
-    ) -> Optional[Dict[Text, np.ndarray]]:
+    def train_lexical(self, texts: List[Text], labels: List[Text], weights: np.ndarray):
         """The character-only regression, on the real examples: the wrapped copies
         teach the encoder's side to look past filler, which n-grams cannot."""
         if self.config["lexical_share"] <= 0:
             return None
-        model = self.regression(self.config["lexical_C"])
-        model.fit(self.vectorizer.transform(texts), labels, sample_weight=weights)
-        return {"coef": model.coef_, "intercept": model.intercept_}
+        model = self.new_regression(self.config["lexical_C"])
+        return model.fit(
+            self.vectorizer.transform(texts), labels, sample_weight=weights
+        )
 
     def probabilities(self, messages: List[Message]) -> np.ndarray:
         texts, vectors = self.inputs(messages)
         chars = self.vectorizer.transform(texts)
-        blended = softmax(
-            self.matrix(texts, vectors, chars) @ self.columns + self.intercept
-        )
-        if self.lexical is not None:
-            share = self.config["lexical_share"]
-            lexical = softmax(chars @ self.lexical_columns + self.lexical["intercept"])
-            blended = (1 - share) * blended + share * lexical
-        return blended
+        joint = self.joint.probabilities(self.matrix(texts, vectors, chars))
+        if self.lexical is None:
+            return joint
+        share = self.config["lexical_share"]
+        return (1 - share) * joint + share * self.lexical.probabilities(chars)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        ready_ones = [m for m in messages if self.coef is not None and ready(m)]
+        ready_ones = [m for m in messages if self.joint is not None and ready(m)]
         if ready_ones:
             rows = self.probabilities(ready_ones)
             for message, row in zip(ready_ones, rows, strict=True):
@@ -249,18 +263,12 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
 
     def persist(self) -> None:
         with self.model_storage.write_to(self.resource) as directory:
-            lexical = {}
+            # The joint regression's keys are the ones models have always had.
+            arrays = {"coef": self.joint.coef, "intercept": self.joint.intercept}
             if self.lexical is not None:
-                lexical = {
-                    "lexical_coef": self.lexical["coef"],
-                    "lexical_intercept": self.lexical["intercept"],
-                }
-            np.savez(
-                directory / "weights.npz",
-                coef=self.coef,
-                intercept=self.intercept,
-                **lexical,
-            )
+                arrays["lexical_coef"] = self.lexical.coef
+                arrays["lexical_intercept"] = self.lexical.intercept
+            np.savez(directory / "weights.npz", **arrays)
             meta = {
                 "classes": self.classes,
                 "vocabulary": {
@@ -283,25 +291,22 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
     ) -> SemanticIntentClassifier:
         try:
             with model_storage.read_from(resource) as directory:
-                weights = np.load(directory / "weights.npz")
+                with np.load(directory / "weights.npz") as stored:
+                    weights = dict(stored)
                 meta = json.loads((directory / "model.json").read_text("utf-8"))
         except (ValueError, FileNotFoundError):
             return cls(config, model_storage, resource)
         vectorizer = _vectorizer(meta["vocabulary"])
         vectorizer.idf_ = np.asarray(meta["idf"])
         lexical = None
-        if "lexical_coef" in weights.files:
-            lexical = {
-                "coef": weights["lexical_coef"],
-                "intercept": weights["lexical_intercept"],
-            }
+        if "lexical_coef" in weights:
+            lexical = Regression(weights["lexical_coef"], weights["lexical_intercept"])
         return cls(
             config,
             model_storage,
             resource,
             vectorizer,
-            weights["coef"],
-            weights["intercept"],
+            Regression(weights["coef"], weights["intercept"]),
             meta["classes"],
             lexical,
         )

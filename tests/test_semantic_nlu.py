@@ -158,12 +158,16 @@ def test_the_lexical_regression_is_blended_in_and_can_be_turned_off(tmp_path):
     both = train_classifier(tmp_path / "both")
     alone = train_classifier(tmp_path / "alone", lexical_share=0.0)
     assert both.lexical is not None and alone.lexical is None
-    # The main regressions are the same fit; the blend moves the probabilities and
-    # keeps them a distribution.
-    assert np.allclose(both.coef, alone.coef)
-    blended, plain = both.probabilities(probe), alone.probabilities(probe)
-    assert not np.allclose(blended, plain)
-    assert np.allclose(blended.sum(axis=1), 1.0)
+    # The joint regressions are the same fit; the blend is the configured share of the
+    # character-only regression's probabilities, over the same intents.
+    assert np.allclose(both.joint.coef, alone.joint.coef)
+    plain = alone.probabilities(probe)
+    texts, _ = both.inputs(probe)
+    lexical = both.lexical.probabilities(both.vectorizer.transform(texts))
+    share = both.config["lexical_share"]
+    assert 0 < share < 1
+    assert np.allclose(both.probabilities(probe), (1 - share) * plain + share * lexical)
+    assert not np.allclose(lexical, plain)
     # A model stored without the lexical part loads with it off.
     loaded = SemanticIntentClassifier.load(
         SemanticIntentClassifier.get_default_config(),
